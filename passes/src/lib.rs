@@ -1,0 +1,16 @@
+//! The autows passes, one module per pass, and the registry that lists them.
+//!
+//! To add a pass: write `src/<name>.rs` with a `pub static ENTRY: PassEntry` (name, summary, description, anchor,
+//! options, constructor), add one line to [`registry`], and a test file under `test/`. `autows-opt --list-passes`
+//! and docs/passes.md pick it up from the registry.
+
+pub mod cse;
+pub mod dce;
+pub mod verify;
+
+use autows_ir::pass::PassRegistry;
+
+/// Every pass of the project. The verifier runs after each of the others.
+pub fn registry() -> PassRegistry {
+    PassRegistry::new(&[&cse::ENTRY, &dce::ENTRY, &verify::ENTRY], Some((&verify::ENTRY, verify::verify)))
+}

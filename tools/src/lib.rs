@@ -1,0 +1,5 @@
+//! The autows command-line tools. Each binary is a thin `main` over a module here.
+
+pub mod dialect_docs;
+pub mod opt;
+pub mod output;
