@@ -156,7 +156,12 @@ fn expect_shape(declared: &TensorType, computed: &[i64], what: &str) -> Result<(
     } else {
         problem(format!(
             "{what} shape {} does not match the shape implied by the operands and attributes, {}",
-            declared.shape.iter().map(|dim| dim.map_or("?".to_string(), |d| d.to_string())).collect::<Vec<_>>().join("x"),
+            declared
+                .shape
+                .iter()
+                .map(|dim| dim.map_or("?".to_string(), |d| d.to_string()))
+                .collect::<Vec<_>>()
+                .join("x"),
             show(computed)
         ))
     }
@@ -360,7 +365,11 @@ fn check_dataflow(name: &str, op: &OperationRef) -> Result<(), Check> {
             let (output, _) = output_stream(op, 0)?;
             let joined = shape::broadcast(&lhs_shape, &rhs_shape)?;
             if joined != lhs_shape {
-                return problem(format!("the rhs ({}) must broadcast to the lhs ({})", show(&rhs_shape), show(&lhs_shape)));
+                return problem(format!(
+                    "the rhs ({}) must broadcast to the lhs ({})",
+                    show(&rhs_shape),
+                    show(&lhs_shape)
+                ));
             }
             expect_shape(&output.tensor, &joined, "output")?;
             let coarse = per_channel_lanes(op, &lhs, &output, channels(&lhs_shape, "lhs")?);
@@ -434,7 +443,9 @@ fn check_conv_engine(op: &OperationRef) -> Result<(), Check> {
     }
     let (in_channels, filters) = (channels(&in_shape, "input")?, channels(&out_shape, "output")?);
     if in_channels % groups != 0 || filters % groups != 0 {
-        return problem(format!("'groups' ({groups}) must divide the input channels ({in_channels}) and the filters ({filters})"));
+        return problem(format!(
+            "'groups' ({groups}) must divide the input channels ({in_channels}) and the filters ({filters})"
+        ));
     }
     let kernel = match weight_shape(op)? {
         Some(weights) => {

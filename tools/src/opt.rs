@@ -2,7 +2,7 @@
 
 use crate::output::{read_input, write_output};
 use autows_ir::{
-    pass::{Pipeline, PassContext, PassRegistry, PipelineError},
+    pass::{PassContext, PassRegistry, Pipeline, PipelineError},
     source::{parse_chunk, split_buffer, SourceChunk},
     verify_diagnostics, IrContext,
 };
@@ -73,7 +73,11 @@ pub struct OptArgs {
 
 /// Splits pass flags (`--name` or `--name=options`, where `name` is a registered pass) from the other
 /// arguments. Upstream passes are recognised by asking MLIR whether it can add them.
-fn extract_pass_flags(args: Vec<String>, registry: &PassRegistry, ir: &IrContext) -> (Vec<String>, Vec<(String, Option<String>)>) {
+fn extract_pass_flags(
+    args: Vec<String>,
+    registry: &PassRegistry,
+    ir: &IrContext,
+) -> (Vec<String>, Vec<(String, Option<String>)>) {
     let probe = PassManager::new(ir.context());
     let mut rest = Vec::new();
     let mut passes = Vec::new();
@@ -87,7 +91,9 @@ fn extract_pass_flags(args: Vec<String>, registry: &PassRegistry, ir: &IrContext
             None => (flag, None),
         };
         let is_pass = registry.get(name).is_some()
-            || (!name.starts_with("mlir-") && !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            || (!name.starts_with("mlir-")
+                && !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
                 && !OWN_FLAGS.contains(&name)
                 && autows_ir::pass::add_upstream(probe.as_operation_pass_manager(), name).is_ok());
         if is_pass {
@@ -253,10 +259,8 @@ fn process_chunk(
         }
         verify(ir, registry, &module)?;
     }
-    let printed = module
-        .as_operation()
-        .to_string_with_flags(printing_flags(args))
-        .map_err(|_| ChunkError::Diagnosed)?;
+    let printed =
+        module.as_operation().to_string_with_flags(printing_flags(args)).map_err(|_| ChunkError::Diagnosed)?;
     Ok(printed + "\n")
 }
 

@@ -40,25 +40,19 @@ fn wrong(name: &str, expected: &'static str, found: Attribute) -> AttributeError
 /// An integer attribute's value.
 pub fn int<'c: 'a, 'a>(op: &impl OperationLike<'c, 'a>, name: &str) -> Result<i64, AttributeError> {
     let attribute = get(op, name)?;
-    IntegerAttribute::try_from(attribute)
-        .map(|value| value.value())
-        .map_err(|_| wrong(name, "an integer", attribute))
+    IntegerAttribute::try_from(attribute).map(|value| value.value()).map_err(|_| wrong(name, "an integer", attribute))
 }
 
 /// A boolean attribute's value.
 pub fn bool<'c: 'a, 'a>(op: &impl OperationLike<'c, 'a>, name: &str) -> Result<bool, AttributeError> {
     let attribute = get(op, name)?;
-    BoolAttribute::try_from(attribute)
-        .map(|value| value.value())
-        .map_err(|_| wrong(name, "a boolean", attribute))
+    BoolAttribute::try_from(attribute).map(|value| value.value()).map_err(|_| wrong(name, "a boolean", attribute))
 }
 
 /// A float attribute's value.
 pub fn float<'c: 'a, 'a>(op: &impl OperationLike<'c, 'a>, name: &str) -> Result<f64, AttributeError> {
     let attribute = get(op, name)?;
-    FloatAttribute::try_from(attribute)
-        .map(|value| value.value())
-        .map_err(|_| wrong(name, "a float", attribute))
+    FloatAttribute::try_from(attribute).map(|value| value.value()).map_err(|_| wrong(name, "a float", attribute))
 }
 
 /// A string attribute's value.

@@ -87,8 +87,7 @@ pub fn irdl_module_text() -> String {
 fn load_project_dialects(context: &Context) {
     // The definitions ship inside the binary and are covered by the test suite, so failing here is a build
     // defect, not a user error.
-    let module = Module::parse(context, &irdl_module_text())
-        .expect("the embedded IRDL dialect definitions parse");
+    let module = Module::parse(context, &irdl_module_text()).expect("the embedded IRDL dialect definitions parse");
     assert!(load_irdl_dialects(&module), "the embedded IRDL dialect definitions load");
 }
 

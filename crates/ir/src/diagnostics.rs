@@ -261,11 +261,8 @@ fn render_one(sources: &HashMap<String, Arc<str>>, diagnostic: &Diagnostic, out:
     let Some(text) = sources.get(file) else { return };
     let Some(source_line) = text.lines().nth(line.saturating_sub(1)) else { return };
     let _ = writeln!(out, "{source_line}");
-    let caret_pad: String = source_line
-        .chars()
-        .take(column.saturating_sub(1))
-        .map(|c| if c == '\t' { '\t' } else { ' ' })
-        .collect();
+    let caret_pad: String =
+        source_line.chars().take(column.saturating_sub(1)).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
     let _ = writeln!(out, "{caret_pad}^");
 }
 

@@ -60,9 +60,7 @@ pub fn parse_chunk<'c>(ir: &'c IrContext, buffer_name: &str, chunk: &SourceChunk
     let context = ir.context();
     // `mlirModuleCreateParse` gives exactly `mlir-opt`'s implicit-module behaviour; its locations carry an empty
     // file name (`-`), which the sink and `name_locations` below replace with the buffer's name.
-    let raw = unsafe {
-        mlir_sys::mlirModuleCreateParse(context.to_raw(), StringRef::new(&chunk.text).to_raw())
-    };
+    let raw = unsafe { mlir_sys::mlirModuleCreateParse(context.to_raw(), StringRef::new(&chunk.text).to_raw()) };
     if raw.ptr.is_null() {
         return None;
     }

@@ -80,12 +80,7 @@ fn expectations(text: &str) -> (Vec<Expectation>, Vec<(usize, String)>) {
             problems.push((number, "expected '{{' and '}}' around the expected message".to_string()));
             continue;
         }
-        found.push(Expectation {
-            severity,
-            line: target,
-            text: rest[open + 2..close].to_string(),
-            written_at: number,
-        });
+        found.push(Expectation { severity, line: target, text: rest[open + 2..close].to_string(), written_at: number });
     }
     (found, problems)
 }

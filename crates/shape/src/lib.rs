@@ -125,7 +125,9 @@ pub fn conv2d(
     }
     let (channels, filters) = (input[1], weight[0]);
     if channels % groups != 0 || filters % groups != 0 {
-        return fail(format!("'groups' ({groups}) must divide the input channels ({channels}) and the filters ({filters})"));
+        return fail(format!(
+            "'groups' ({groups}) must divide the input channels ({channels}) and the filters ({filters})"
+        ));
     }
     if weight[1] * groups != channels {
         return fail(format!(
@@ -258,7 +260,11 @@ pub fn flatten(input: &[i64], at: i64) -> Result<Vec<i64>, ShapeError> {
 pub fn reshape(input: &[i64], output: &[i64]) -> Result<Vec<i64>, ShapeError> {
     let (before, after): (i64, i64) = (input.iter().product(), output.iter().product());
     if before != after {
-        return fail(format!("cannot reshape {} ({before} elements) to {} ({after} elements)", show(input), show(output)));
+        return fail(format!(
+            "cannot reshape {} ({before} elements) to {} ({after} elements)",
+            show(input),
+            show(output)
+        ));
     }
     Ok(output.to_vec())
 }

@@ -34,11 +34,7 @@ impl PipelineError {
     /// Renders the error as MLIR does, naming the pipeline text as the buffer and pointing at the column.
     pub fn render(&self, pipeline: &str) -> String {
         let column = pipeline[..self.offset.min(pipeline.len())].chars().count() + 1;
-        format!(
-            "<pass-pipeline>:1:{column}: error: {}\n{pipeline}\n{}^\n",
-            self.message,
-            " ".repeat(column - 1)
-        )
+        format!("<pass-pipeline>:1:{column}: error: {}\n{pipeline}\n{}^\n", self.message, " ".repeat(column - 1))
     }
 }
 
@@ -100,9 +96,7 @@ impl Parser<'_> {
         self.skip_space();
         let start = self.offset;
         let rest = &self.text[start..];
-        let length = rest
-            .find(|c: char| !(c.is_ascii_alphanumeric() || "_-.$".contains(c)))
-            .unwrap_or(rest.len());
+        let length = rest.find(|c: char| !(c.is_ascii_alphanumeric() || "_-.$".contains(c))).unwrap_or(rest.len());
         if length == 0 {
             return Err(PipelineError::new(start, "expected a pass or operation name"));
         }
@@ -202,9 +196,17 @@ impl Pipeline {
     }
 
     /// Adds the pipeline's passes to `manager`, in order. Errors point into the pipeline text.
-    pub fn add_to(&self, manager: &PassManager, registry: &PassRegistry, sink: &DiagnosticSink) -> Result<(), PipelineError> {
+    pub fn add_to(
+        &self,
+        manager: &PassManager,
+        registry: &PassRegistry,
+        sink: &DiagnosticSink,
+    ) -> Result<(), PipelineError> {
         if self.anchor != "builtin.module" {
-            return Err(PipelineError::new(0, format!("the top-level pipeline must run on 'builtin.module', not '{}'", self.anchor)));
+            return Err(PipelineError::new(
+                0,
+                format!("the top-level pipeline must run on 'builtin.module', not '{}'", self.anchor),
+            ));
         }
         add_elements(manager.as_operation_pass_manager(), "builtin.module", &self.elements, registry, sink)
     }
@@ -239,7 +241,9 @@ fn add_elements(
                             } else {
                                 return Err(PipelineError::new(
                                     *offset,
-                                    format!("pass '{name}' runs on '{pass_anchor}' operations and cannot run on '{anchor}'"),
+                                    format!(
+                                        "pass '{name}' runs on '{pass_anchor}' operations and cannot run on '{anchor}'"
+                                    ),
                                 ));
                             }
                         }

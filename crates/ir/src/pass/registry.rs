@@ -119,7 +119,12 @@ impl PassRegistry {
     }
 
     /// Makes the MLIR pass for `entry` with `options`, reporting into `sink`.
-    pub fn instantiate(&self, entry: &'static PassEntry, options: &PassOptions, sink: &DiagnosticSink) -> Result<MlirPass, String> {
+    pub fn instantiate(
+        &self,
+        entry: &'static PassEntry,
+        options: &PassOptions,
+        sink: &DiagnosticSink,
+    ) -> Result<MlirPass, String> {
         let pass: Arc<dyn Pass> = Arc::from((entry.create)(options)?);
         let verify_after = match self.verifier {
             Some((verifier_entry, check)) if !std::ptr::eq(verifier_entry, entry) => Some(check),

@@ -1,0 +1,44 @@
+# The two commands of the README: `make run` and `make test`. Both install what is missing first.
+CARGO ?= cargo
+OPT := target/release/autows-opt
+EXAMPLE := examples/resnet-block.mlir
+EXAMPLE_PIPELINE := builtin.module(canonicalize,autows-cse{report},autows-dce{report},cse)
+
+.PHONY: all setup build run test check fmt lint docs clean
+
+all: build
+
+setup:
+	@scripts/setup.sh
+
+build: setup
+	$(CARGO) build --release --locked
+
+# The main job. Until the end-to-end driver lands, it runs autows-opt on the example pipeline.
+run: build
+	@echo "== autows-opt $(EXAMPLE) --pass-pipeline='$(EXAMPLE_PIPELINE)'"
+	@$(OPT) $(EXAMPLE) --pass-pipeline='$(EXAMPLE_PIPELINE)'
+
+# The whole suite: unit tests of every crate and the lit-style suite under test/.
+test: setup
+	$(CARGO) test --workspace --locked
+
+# What a change should pass before review: formatting, lints, tests.
+check: setup
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	$(CARGO) test --workspace --locked
+
+fmt:
+	$(CARGO) fmt --all
+
+lint:
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+# Regenerates docs/passes.md and docs/dialects.md from the registry and the IRDL definitions.
+docs: build
+	$(OPT) --print-pass-docs > docs/passes.md
+	$(OPT) --print-dialect-docs > docs/dialects.md
+
+clean:
+	$(CARGO) clean
