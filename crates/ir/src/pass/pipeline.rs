@@ -283,7 +283,7 @@ mod tests {
         assert_eq!(anchor, "func.func");
         assert_eq!(
             elements[1],
-            PipelineElement::Pass { name: "x".into(), options: Some("a=1 b={c d}".into()), offset: 37 }
+            PipelineElement::Pass { name: "x".into(), options: Some("a=1 b={c d}".into()), offset: 46 }
         );
     }
 
