@@ -8,6 +8,7 @@
 
 use autows_ir::{
     attributes::{self as attr, AttributeError},
+    ops::Conv2d,
     pass::{OptionInfo, Pass, PassContext, PassEntry, PassInfo, PassOptions, PassResult},
     rewrite::{dialect_of, op_name},
     types::{is_weight_memory, StreamType, TensorType},
@@ -194,15 +195,18 @@ fn check_graph(name: &str, op: &OperationRef) -> Result<(), Check> {
         .collect();
     let Some(shapes) = shapes else { return Ok(()) };
     let computed = match name {
-        "graph.conv2d" => shape::conv2d(
-            &shapes[0],
-            &shapes[1],
-            shapes.get(2).map(Vec::as_slice),
-            &attr::i64_array(op, "strides")?,
-            &attr::i64_array(op, "pads")?,
-            &attr::i64_array(op, "dilations")?,
-            attr::int(op, "groups")?,
-        )?,
+        "graph.conv2d" => {
+            let conv = Conv2d::wrap(*op).ok_or_else(|| Check("is not a graph.conv2d".into()))?;
+            shape::conv2d(
+                &shapes[0],
+                &shapes[1],
+                shapes.get(2).map(Vec::as_slice),
+                &conv.strides()?,
+                &conv.pads()?,
+                &conv.dilations()?,
+                conv.groups()?,
+            )?
+        }
         "graph.gemm" => shape::gemm(
             &shapes[0],
             &shapes[1],
