@@ -122,6 +122,32 @@ irdl.dialect @graph {
     irdl.results(output: %output)
   }
 
+  /// Element-wise difference with NumPy broadcasting.
+  irdl.operation @sub {
+    %lhs = irdl.base "!builtin.tensor"
+    %rhs = irdl.base "!builtin.tensor"
+    %output = irdl.base "!builtin.tensor"
+    irdl.operands(lhs: %lhs, rhs: %rhs)
+    irdl.results(output: %output)
+  }
+
+  /// Element-wise quotient with NumPy broadcasting. With `sqrt`, `sub` and `mul` it expresses weight
+  /// arithmetic such as batch-normalisation folding without computing values in the IR.
+  irdl.operation @div {
+    %lhs = irdl.base "!builtin.tensor"
+    %rhs = irdl.base "!builtin.tensor"
+    %output = irdl.base "!builtin.tensor"
+    irdl.operands(lhs: %lhs, rhs: %rhs)
+    irdl.results(output: %output)
+  }
+
+  /// Element-wise square root.
+  irdl.operation @sqrt {
+    %t = irdl.base "!builtin.tensor"
+    irdl.operands(input: %t)
+    irdl.results(output: %t)
+  }
+
   /// Element-wise product with NumPy broadcasting (a per-channel scale is `rhs : tensor<Cx1x1>`).
   irdl.operation @mul {
     %lhs = irdl.base "!builtin.tensor"

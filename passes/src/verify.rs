@@ -215,7 +215,7 @@ fn check_graph(name: &str, op: &OperationRef) -> Result<(), Check> {
             attr::bool(op, "trans_b")?,
         )?,
         "graph.matmul" => shape::matmul(&shapes[0], &shapes[1])?,
-        "graph.add" | "graph.mul" => shape::broadcast(&shapes[0], &shapes[1])?,
+        "graph.add" | "graph.sub" | "graph.mul" | "graph.div" => shape::broadcast(&shapes[0], &shapes[1])?,
         "graph.maxpool" => {
             let window = window(op, kernel_attr(op)?, true)?;
             shape::pool(&shapes[0], &window)?

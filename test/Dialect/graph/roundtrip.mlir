@@ -35,6 +35,9 @@ func.func @convolutions(%x: tensor<1x3x32x32xf32>) -> tensor<1x8x16x16xf32> {
 func.func @elementwise_and_pooling(%x: tensor<1x8x16x16xf32>, %scale: tensor<8x1x1xf32>) -> tensor<1x10xf32> {
   // CHECK: "graph.add"
   // CHECK: "graph.mul"
+  // CHECK: "graph.sqrt"
+  // CHECK: "graph.div"
+  // CHECK: "graph.sub"
   // CHECK: "graph.maxpool"
   // CHECK: "graph.avgpool"
   // CHECK: "graph.global_avgpool"
@@ -42,7 +45,10 @@ func.func @elementwise_and_pooling(%x: tensor<1x8x16x16xf32>, %scale: tensor<8x1
   // CHECK: "graph.gemm"
   // CHECK: "graph.softmax"
   %a = "graph.add"(%x, %x) : (tensor<1x8x16x16xf32>, tensor<1x8x16x16xf32>) -> tensor<1x8x16x16xf32>
-  %m = "graph.mul"(%a, %scale) : (tensor<1x8x16x16xf32>, tensor<8x1x1xf32>) -> tensor<1x8x16x16xf32>
+  %m0 = "graph.mul"(%a, %scale) : (tensor<1x8x16x16xf32>, tensor<8x1x1xf32>) -> tensor<1x8x16x16xf32>
+  %root = "graph.sqrt"(%scale) : (tensor<8x1x1xf32>) -> tensor<8x1x1xf32>
+  %q0 = "graph.div"(%m0, %root) : (tensor<1x8x16x16xf32>, tensor<8x1x1xf32>) -> tensor<1x8x16x16xf32>
+  %m = "graph.sub"(%q0, %root) : (tensor<1x8x16x16xf32>, tensor<8x1x1xf32>) -> tensor<1x8x16x16xf32>
   %p = "graph.maxpool"(%m) {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, ceil_mode = false} : (tensor<1x8x16x16xf32>) -> tensor<1x8x8x8xf32>
   %q = "graph.avgpool"(%p) {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, ceil_mode = false, count_include_pad = true} : (tensor<1x8x8x8xf32>) -> tensor<1x8x4x4xf32>
   %g = "graph.global_avgpool"(%q) : (tensor<1x8x4x4xf32>) -> tensor<1x8x1x1xf32>
