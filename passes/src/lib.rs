@@ -6,11 +6,13 @@
 
 pub mod cse;
 pub mod dce;
+pub mod infer_shapes;
+mod rules;
 pub mod verify;
 
 use autows_ir::pass::PassRegistry;
 
 /// Every pass of the project. The verifier runs after each of the others.
 pub fn registry() -> PassRegistry {
-    PassRegistry::new(&[&cse::ENTRY, &dce::ENTRY, &verify::ENTRY], Some((&verify::ENTRY, verify::verify)))
+    PassRegistry::new(&[&cse::ENTRY, &dce::ENTRY, &infer_shapes::ENTRY, &verify::ENTRY], Some((&verify::ENTRY, verify::verify)))
 }

@@ -6,14 +6,14 @@
 //! DMA order is a permutation. It runs after parsing, after every other pass of ours, and at the end of a
 //! pipeline; it can also be named in a pipeline like any pass.
 
+use crate::rules::{graph_result_shape, kernel_attr, problem, window, Check};
 use autows_ir::{
-    attributes::{self as attr, AttributeError},
-    ops::Conv2d,
+    attributes as attr,
     pass::{OptionInfo, Pass, PassContext, PassEntry, PassInfo, PassOptions, PassResult},
     rewrite::{dialect_of, op_name},
     types::{is_weight_memory, StreamType, TensorType},
 };
-use autows_shape::{self as shape, show, ShapeError, Window};
+use autows_shape::{self as shape, show};
 use melior::ir::{
     operation::{OperationLike, WalkOrder, WalkResult},
     AttributeLike, OperationRef, Type, ValueLike,
@@ -91,29 +91,7 @@ pub fn verify(root: OperationRef<'_, '_>, cx: &PassContext) -> PassResult {
     }
 }
 
-/// A broken rule, as the message that follows `'op.name' op`.
-type Problem = String;
-
-impl From<ShapeError> for Check {
-    fn from(error: ShapeError) -> Self {
-        Check(error.0)
-    }
-}
-
-impl From<AttributeError> for Check {
-    fn from(error: AttributeError) -> Self {
-        Check(error.to_string())
-    }
-}
-
-/// The error type of the checks: converts from shape and attribute errors.
-struct Check(Problem);
-
-fn problem<T>(message: impl Into<String>) -> Result<T, Check> {
-    Err(Check(message.into()))
-}
-
-fn check(name: &str, op: &OperationRef) -> Result<(), Problem> {
+fn check(name: &str, op: &OperationRef) -> Result<(), String> {
     let result = match dialect_of(name) {
         "graph" => check_graph(name, op),
         "dataflow" => check_dataflow(name, op),
@@ -168,24 +146,6 @@ fn expect_shape(declared: &TensorType, computed: &[i64], what: &str) -> Result<(
     }
 }
 
-fn window(op: &OperationRef, kernel: [i64; 2], dilated: bool) -> Result<Window, Check> {
-    Ok(Window {
-        kernel,
-        strides: attr::i64_array(op, "strides")?,
-        pads: attr::i64_array(op, "pads")?,
-        dilations: if dilated { attr::i64_array(op, "dilations")? } else { vec![1, 1] },
-        ceil_mode: op.has_attribute("ceil_mode") && attr::bool(op, "ceil_mode")?,
-    })
-}
-
-fn kernel_attr(op: &OperationRef) -> Result<[i64; 2], Check> {
-    let kernel = attr::i64_array(op, "kernel")?;
-    match kernel[..] {
-        [rows, cols] => Ok([rows, cols]),
-        _ => problem(format!("'kernel' must have 2 values, got {}", kernel.len())),
-    }
-}
-
 fn check_graph(name: &str, op: &OperationRef) -> Result<(), Check> {
     // Shape rules need static operand shapes; before shape inference they may be unknown.
     let shapes: Option<Vec<Vec<i64>>> = (0..op.operand_count())
@@ -195,69 +155,12 @@ fn check_graph(name: &str, op: &OperationRef) -> Result<(), Check> {
         .collect();
     let Some(shapes) = shapes else { return Ok(()) };
     let computed = match name {
-        "graph.conv2d" => {
-            let conv = Conv2d::wrap(*op).ok_or_else(|| Check("is not a graph.conv2d".into()))?;
-            shape::conv2d(
-                &shapes[0],
-                &shapes[1],
-                shapes.get(2).map(Vec::as_slice),
-                &conv.strides()?,
-                &conv.pads()?,
-                &conv.dilations()?,
-                conv.groups()?,
-            )?
-        }
-        "graph.gemm" => shape::gemm(
-            &shapes[0],
-            &shapes[1],
-            shapes.get(2).map(Vec::as_slice),
-            attr::bool(op, "trans_a")?,
-            attr::bool(op, "trans_b")?,
-        )?,
-        "graph.matmul" => shape::matmul(&shapes[0], &shapes[1])?,
-        "graph.add" | "graph.sub" | "graph.mul" | "graph.div" => shape::broadcast(&shapes[0], &shapes[1])?,
-        "graph.maxpool" => {
-            let window = window(op, kernel_attr(op)?, true)?;
-            shape::pool(&shapes[0], &window)?
-        }
-        "graph.avgpool" => {
-            let window = window(op, kernel_attr(op)?, false)?;
-            shape::pool(&shapes[0], &window)?
-        }
-        "graph.global_avgpool" => shape::global_pool(&shapes[0])?,
-        "graph.concat" => shape::concat(&shapes[0], &shapes[1], attr::int(op, "axis")?)?,
-        "graph.flatten" => shape::flatten(&shapes[0], attr::int(op, "axis")?)?,
-        "graph.reshape" => match result_shape(op)? {
-            Some(output) => shape::reshape(&shapes[0], &output)?,
-            None => return Ok(()),
-        },
-        "graph.transpose" => shape::transpose(&shapes[0], &attr::i64_array(op, "perm")?)?,
-        "graph.pad" => shape::pad(&shapes[0], &attr::i64_array(op, "pads")?)?,
-        "graph.batchnorm" => {
-            let parameters: Vec<&[i64]> = shapes[1..].iter().map(Vec::as_slice).collect();
-            shape::batchnorm(&shapes[0], &parameters)?
-        }
-        "graph.softmax" => {
-            shape::axis(attr::int(op, "axis")?, shapes[0].len())?;
-            shapes[0].clone()
-        }
-        "graph.clip" => {
-            let (min, max) = (attr::float(op, "min")?, attr::float(op, "max")?);
-            if min > max {
-                return problem(format!("'min' ({min}) must not exceed 'max' ({max})"));
-            }
-            shapes[0].clone()
-        }
-        "graph.dropout" => {
-            let ratio = attr::float(op, "ratio")?;
-            if !(0.0..1.0).contains(&ratio) {
-                return problem(format!("'ratio' must lie in [0, 1), got {ratio}"));
-            }
-            shapes[0].clone()
-        }
         "graph.constant" => return check_constant(op),
         "graph.weight" => return check_weight(op),
-        _ => return Ok(()),
+        _ => match graph_result_shape(name, op, &shapes)? {
+            Some(computed) => computed,
+            None => return Ok(()),
+        },
     };
     expect_result(op, &computed)
 }
