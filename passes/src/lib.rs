@@ -6,6 +6,7 @@
 
 pub mod cse;
 pub mod dce;
+pub mod fold_batchnorm;
 pub mod infer_shapes;
 mod rules;
 pub mod verify;
@@ -14,5 +15,8 @@ use autows_ir::pass::PassRegistry;
 
 /// Every pass of the project. The verifier runs after each of the others.
 pub fn registry() -> PassRegistry {
-    PassRegistry::new(&[&cse::ENTRY, &dce::ENTRY, &infer_shapes::ENTRY, &verify::ENTRY], Some((&verify::ENTRY, verify::verify)))
+    PassRegistry::new(
+        &[&cse::ENTRY, &dce::ENTRY, &fold_batchnorm::ENTRY, &infer_shapes::ENTRY, &verify::ENTRY],
+        Some((&verify::ENTRY, verify::verify)),
+    )
 }
