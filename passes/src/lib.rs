@@ -9,6 +9,7 @@ pub mod dce;
 pub mod fold_batchnorm;
 pub mod infer_shapes;
 mod rules;
+pub mod tosa_to_graph;
 pub mod verify;
 
 use autows_ir::pass::PassRegistry;
@@ -16,7 +17,14 @@ use autows_ir::pass::PassRegistry;
 /// Every pass of the project. The verifier runs after each of the others.
 pub fn registry() -> PassRegistry {
     PassRegistry::new(
-        &[&cse::ENTRY, &dce::ENTRY, &fold_batchnorm::ENTRY, &infer_shapes::ENTRY, &verify::ENTRY],
+        &[
+            &cse::ENTRY,
+            &dce::ENTRY,
+            &fold_batchnorm::ENTRY,
+            &infer_shapes::ENTRY,
+            &tosa_to_graph::ENTRY,
+            &verify::ENTRY,
+        ],
         Some((&verify::ENTRY, verify::verify)),
     )
 }
