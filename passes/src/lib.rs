@@ -8,6 +8,7 @@ pub mod cse;
 pub mod dce;
 pub mod fold_batchnorm;
 pub mod infer_shapes;
+pub mod quantize;
 mod rules;
 pub mod tosa_to_graph;
 pub mod verify;
@@ -22,6 +23,7 @@ pub fn registry() -> PassRegistry {
             &dce::ENTRY,
             &fold_batchnorm::ENTRY,
             &infer_shapes::ENTRY,
+            &quantize::ENTRY,
             &tosa_to_graph::ENTRY,
             &verify::ENTRY,
         ],

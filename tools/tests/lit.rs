@@ -1,8 +1,8 @@
 //! The lit-style suite: every `test/**/*.mlir` file is one test.
 //!
 //! A file holds `// RUN: <command>` lines (continued with a trailing `\`), run in order by bash with `pipefail`,
-//! with `%s` (the file), `%S` (its folder), `%t` (a scratch path for this test), `%T` (a scratch folder) and `%%`
-//! (a percent sign) substituted. `autows-opt` and LLVM's own `FileCheck`, `not` and `count` are on the PATH. A
+//! with `%s` (the file), `%S` (its folder), `%t` (a scratch path for this test), `%T` (a scratch folder),
+//! `%python` (the Python of the project's venv, for cross-checks) and `%%` (a percent sign) substituted. `autows-opt` and LLVM's own `FileCheck`, `not` and `count` are on the PATH. A
 //! test passes when every RUN line exits with status 0; a file without RUN lines fails, since it could never fail.
 
 use datatest_stable::Utf8Path;
@@ -61,8 +61,14 @@ fn run_lines(contents: &str) -> Vec<(usize, String)> {
     commands
 }
 
+/// The venv's Python, made by `scripts/setup.sh`.
+fn venv_python() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python3")
+}
+
 fn substitute(command: &str, file: &Path, scratch: &Path) -> String {
     let folder = file.parent().unwrap_or(Path::new("."));
+    let command = command.replace("%python", &venv_python().display().to_string());
     let mut out = String::new();
     let mut chars = command.chars().peekable();
     while let Some(c) = chars.next() {
@@ -93,13 +99,20 @@ fn run_file(path: &Utf8Path, contents: String) -> datatest_stable::Result<()> {
             "{LLVM_TOOLS}/FileCheck is missing: install the llvm-22-tools package (`make setup` does)"
         ))));
     }
+    if contents.contains("%python") && !venv_python().exists() {
+        return Err(Box::new(Failure(format!(
+            "{path} needs the project's Python venv ({}), which `make setup` creates",
+            venv_python().display()
+        ))));
+    }
     let commands = run_lines(&contents);
     if commands.is_empty() {
         return Err(Box::new(Failure(format!("{path}: no RUN line, so this test could never fail"))));
     }
     let opt = PathBuf::from(env!("CARGO_BIN_EXE_autows-opt"));
     let tools = opt.parent().expect("a binary lives in a folder");
-    let scratch = Path::new(env!("CARGO_TARGET_TMPDIR")).join("lit").join(path.as_str().replace(['/', '\\'], "_"));
+    let test_name = path.as_str().trim_start_matches("../test/").replace(['/', '\\'], "_");
+    let scratch = Path::new(env!("CARGO_TARGET_TMPDIR")).join("lit").join(test_name);
     std::fs::create_dir_all(&scratch)?;
     let search_path = format!("{}:{LLVM_TOOLS}:{}", tools.display(), std::env::var("PATH").unwrap_or_default());
     for (line, command) in commands {

@@ -63,7 +63,11 @@ pub fn node_location<'c>(context: &'c Context, name: &str) -> Location<'c> {
     Location::name(context, name, Location::unknown(context))
 }
 
-fn attributes<'c>(context: &'c Context, op: &Op, node: &str) -> Result<Vec<(Identifier<'c>, Attribute<'c>)>, EmitError> {
+fn attributes<'c>(
+    context: &'c Context,
+    op: &Op,
+    node: &str,
+) -> Result<Vec<(Identifier<'c>, Attribute<'c>)>, EmitError> {
     let c = context;
     let attrs = match op {
         Op::Conv2d { strides, pads, dilations, groups } => vec![
@@ -156,12 +160,13 @@ pub fn emit_network<'c>(context: &'c Context, network: &Network) -> Result<Modul
             .map(|id| values[id.0].ok_or(EmitError::Operation { node: node.name.clone(), op: node.op.dialect_name() }))
             .collect::<Result<_, _>>()?;
         let result_type = mlir_type(context, network.ty(node.output), &node.name)?;
-        let operation = OperationBuilder::new(&format!("graph.{}", node.op.dialect_name()), node_location(context, &node.name))
-            .add_operands(&operands)
-            .add_results(&[result_type])
-            .add_attributes(&attributes(context, &node.op, &node.name)?)
-            .build()
-            .map_err(|_| EmitError::Operation { node: node.name.clone(), op: node.op.dialect_name() })?;
+        let operation =
+            OperationBuilder::new(&format!("graph.{}", node.op.dialect_name()), node_location(context, &node.name))
+                .add_operands(&operands)
+                .add_results(&[result_type])
+                .add_attributes(&attributes(context, &node.op, &node.name)?)
+                .build()
+                .map_err(|_| EmitError::Operation { node: node.name.clone(), op: node.op.dialect_name() })?;
         let operation = block.append_operation(operation);
         values[node.output.0] = operation.result(0).ok().map(Into::into);
     }

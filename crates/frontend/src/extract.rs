@@ -123,9 +123,9 @@ fn constant(op: &OperationRef, ty: &TensorType) -> Result<Tensor, AttributeError
         ElementType::F32 => {
             TensorData::F32(bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())
         }
-        ElementType::I64 => TensorData::I64(
-            bytes.chunks_exact(8).map(|b| i64::from_le_bytes(b.try_into().unwrap_or([0; 8]))).collect(),
-        ),
+        ElementType::I64 => {
+            TensorData::I64(bytes.chunks_exact(8).map(|b| i64::from_le_bytes(b.try_into().unwrap_or([0; 8]))).collect())
+        }
         ElementType::I32 => {
             TensorData::I32(bytes.chunks_exact(4).map(|b| i32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())
         }

@@ -3,6 +3,8 @@
 
 pub mod emit;
 pub mod extract;
+pub mod weights;
 
 pub use emit::{emit_network, EmitError};
 pub use extract::{extract_network, ExtractError};
+pub use weights::ProjectWeights;

@@ -13,4 +13,4 @@ pub mod weights;
 pub use network::{Network, NetworkError, Node, Value, ValueId};
 pub use op::{Op, PadMode, Window2d};
 pub use tensor::{checksum, ElementType, Tensor, TensorData, TensorType};
-pub use weights::{WeightError, WeightLoader};
+pub use weights::{inline_weights, WeightError, WeightLoader};

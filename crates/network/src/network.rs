@@ -109,7 +109,12 @@ impl Network {
     }
 
     /// Adds a `reshape` to `shape` (which must keep the element count).
-    pub fn add_reshape(&mut self, name: impl Into<String>, input: ValueId, shape: &[i64]) -> Result<ValueId, NetworkError> {
+    pub fn add_reshape(
+        &mut self,
+        name: impl Into<String>,
+        input: ValueId,
+        shape: &[i64],
+    ) -> Result<ValueId, NetworkError> {
         let name = name.into();
         let ty = self.infer(&name, &Op::Reshape, &[input], Some(shape))?;
         Ok(self.push(name, Op::Reshape, &[input], ty))
@@ -143,11 +148,8 @@ impl Network {
         }
         let shapes: Vec<&[i64]> = inputs.iter().map(|&id| self.ty(id).shape.as_slice()).collect();
         let element = inputs.first().map_or(ElementType::F32, |&id| self.ty(id).element);
-        let wrap = |error: ShapeError| NetworkError::Shape {
-            node: node.to_string(),
-            op: op.dialect_name(),
-            message: error.0,
-        };
+        let wrap =
+            |error: ShapeError| NetworkError::Shape { node: node.to_string(), op: op.dialect_name(), message: error.0 };
         let result_shape = infer_shape(op, &shapes, reshape_to).map_err(wrap)?;
         let element = match op {
             Op::Constant { value } => value.data.element(),
@@ -188,7 +190,9 @@ fn infer_shape(op: &Op, shapes: &[&[i64]], reshape_to: Option<&[i64]>) -> Result
         Op::Conv2d { strides, pads, dilations, groups } => {
             shape::conv2d(shapes[0], shapes[1], shapes.get(2).copied(), strides, pads, dilations, *groups)
         }
-        Op::Gemm { trans_a, trans_b, .. } => shape::gemm(shapes[0], shapes[1], shapes.get(2).copied(), *trans_a, *trans_b),
+        Op::Gemm { trans_a, trans_b, .. } => {
+            shape::gemm(shapes[0], shapes[1], shapes.get(2).copied(), *trans_a, *trans_b)
+        }
         Op::MatMul => shape::matmul(shapes[0], shapes[1]),
         Op::Add | Op::Sub | Op::Mul | Op::Div => shape::broadcast(shapes[0], shapes[1]),
         Op::MaxPool { window, ceil_mode } => window_shape(shapes[0], window, *ceil_mode),
@@ -207,13 +211,9 @@ fn infer_shape(op: &Op, shapes: &[&[i64]], reshape_to: Option<&[i64]>) -> Result
         Op::Clip { min, max } if min > max => Err(ShapeError(format!("'min' ({min}) exceeds 'max' ({max})"))),
         Op::Constant { value } => Ok(value.shape.clone()),
         Op::Weight { .. } => Err(ShapeError("a weight's shape comes from its source; use add_weight".into())),
-        Op::Relu
-        | Op::Clip { .. }
-        | Op::Sigmoid
-        | Op::HardSwish
-        | Op::Identity
-        | Op::Dropout { .. }
-        | Op::Sqrt => Ok(shapes[0].to_vec()),
+        Op::Relu | Op::Clip { .. } | Op::Sigmoid | Op::HardSwish | Op::Identity | Op::Dropout { .. } | Op::Sqrt => {
+            Ok(shapes[0].to_vec())
+        }
     }
 }
 

@@ -63,3 +63,15 @@ pub fn verify_checksum(source: &str, key: &str, expected: &str, tensor: &Tensor)
         })
     }
 }
+
+/// Replaces every `weight` node of `network` with a `constant` holding the loaded values, for IR that carries
+/// its own data.
+pub fn inline_weights(network: &mut crate::Network, loader: &dyn WeightLoader) -> Result<(), WeightError> {
+    for node in &mut network.nodes {
+        if let crate::Op::Weight { source, key, checksum } = &node.op {
+            let value = loader.load(source, key, checksum)?;
+            node.op = crate::Op::Constant { value };
+        }
+    }
+    Ok(())
+}

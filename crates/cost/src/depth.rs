@@ -1,0 +1,77 @@
+//! Pipeline depth: the cycles between a layer's first input word and its first output word, and the fill
+//! latency of a whole pipeline (AUTOWS.md §2.4).
+
+use crate::layer::{Layer, LayerKind, Window};
+use crate::pipeline::Pipeline;
+
+/// Fill latency of a sliding window over `channels` words per pixel: the line buffer fill minus the padding the
+/// window generates itself.
+fn window_fill(window: &Window, cols: u32, channels: u64) -> i64 {
+    let (kr, kc) = (i64::from(window.kernel_rows), i64::from(window.kernel_cols));
+    let cols = i64::from(cols);
+    let horizontal_pad = i64::from(window.pad_left) + i64::from(window.pad_right);
+    let channels = channels as i64;
+    (kr - 1) * (cols + horizontal_pad) * channels + (kc - 1) * channels
+        - (i64::from(window.pad_top) * cols * channels + horizontal_pad * channels)
+}
+
+/// Fill latency of one layer in cycles.
+pub fn layer_depth(layer: &Layer) -> u64 {
+    let depth: i64 = match &layer.kind {
+        LayerKind::Convolution(conv) => {
+            // The convolution's own formula divides each term by the input streams separately (floor).
+            let streams = i64::from(conv.parallelism.coarse_in * conv.parallelism.coarse_group);
+            let window = &conv.window;
+            let (kr, kc) = (i64::from(window.kernel_rows), i64::from(window.kernel_cols));
+            let cols = i64::from(layer.input.cols);
+            let channels = i64::from(layer.input.channels);
+            let horizontal_pad = i64::from(window.pad_left) + i64::from(window.pad_right);
+            (kr - 1) * (cols + horizontal_pad) * channels / streams + (kc - 1) * channels / streams
+                - (i64::from(window.pad_top) * cols * channels / streams + horizontal_pad * channels / streams)
+                + channels / streams
+        }
+        LayerKind::Pooling(pool) => {
+            window_fill(&pool.window, layer.input.cols, u64::from(layer.input.channels / pool.coarse))
+        }
+        LayerKind::InnerProduct(fc) => {
+            // Vector dot (fine = 1) + accumulator over its input words + glue over the input streams.
+            let accumulated = layer.input.words() / u64::from(fc.parallelism.coarse_in);
+            1 + accumulated as i64 + i64::from(fc.parallelism.coarse_in)
+        }
+        _ => 0,
+    };
+    u64::try_from(depth).unwrap_or(0)
+}
+
+/// Which consumers a path may continue through at a fork.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ForkRule {
+    /// fpgaConvNet: at a node with several consumers, element-wise consumers are not followed (the identity
+    /// branch of a residual block), unless they are all there is.
+    SkipEltWise,
+    /// The true longest path over every consumer.
+    AllConsumers,
+}
+
+/// Fill latency of a pipeline: the longest path from an input layer to an output layer, summing layer depths.
+pub(crate) fn pipeline_depth(pipeline: &Pipeline, layer_depth: impl Fn(usize) -> u64, rule: ForkRule) -> u64 {
+    let layers = pipeline.layers();
+    let mut longest = vec![0u64; layers.len()];
+    for &node in pipeline.topological_order().iter().rev() {
+        let consumers = pipeline.consumers(node);
+        let followed = |&&consumer: &&usize| {
+            rule == ForkRule::AllConsumers
+                || consumers.len() < 2
+                || !matches!(layers[consumer].kind, LayerKind::EltWise(_))
+        };
+        let tail = consumers
+            .iter()
+            .filter(followed)
+            .map(|&consumer| longest[consumer])
+            .max()
+            .or_else(|| consumers.iter().map(|&consumer| longest[consumer]).max())
+            .unwrap_or(0);
+        longest[node] = layer_depth(node) + tail;
+    }
+    pipeline.inputs().map(|input| longest[input]).max().unwrap_or(0)
+}

@@ -1,0 +1,177 @@
+//! Per-layer timing: the rate balancing of a module chain and the resulting cycles per frame.
+//!
+//! A layer is a chain of hardware modules, each with a nominal input and output rate in words per cycle and
+//! stream. fpgaConvNet balances the chain so that no module is asked to run faster than its neighbours allow
+//! (AUTOWS.md §2.3), then divides each port's workload by the achieved rate. The balancing is reproduced step by
+//! step, in the same floating-point order, because the pipeline interval is the *untruncated* maximum of these
+//! quotients and a different rounding moves the cycle count.
+
+use crate::layer::{Convolution, FeatureMap, InnerProduct, Layer, LayerKind, Window};
+
+/// The nominal rates of one module: words per cycle and stream consumed and produced.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct ModuleRates {
+    /// Input rate.
+    pub input: f64,
+    /// Output rate.
+    pub output: f64,
+}
+
+const PASS_THROUGH: ModuleRates = ModuleRates { input: 1.0, output: 1.0 };
+
+/// The longest chain of any layer kind (a convolution's eight modules).
+const MAX_CHAIN: usize = 8;
+
+/// The rates a whole layer achieves once its chain is balanced.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct LayerRates {
+    /// Words per cycle and stream entering the layer.
+    pub input: f64,
+    /// Words per cycle and stream leaving the layer.
+    pub output: f64,
+}
+
+/// Balances a module chain: a consumer slower than its producer slows everything upstream, a consumer faster
+/// than its producer is held back to the producer's pace downstream. Each module keeps its own output/input
+/// ratio, computed once before balancing.
+pub(crate) fn balance(chain: &[ModuleRates]) -> LayerRates {
+    let count = chain.len();
+    debug_assert!(count > 0 && count <= MAX_CHAIN);
+    let mut input = [0.0; MAX_CHAIN];
+    let mut output = [0.0; MAX_CHAIN];
+    let mut ratio = [0.0; MAX_CHAIN];
+    for (index, module) in chain.iter().enumerate() {
+        input[index] = module.input;
+        output[index] = module.output;
+        ratio[index] = module.output / module.input;
+    }
+    for last in (1..count).rev() {
+        if input[last] > output[last - 1] {
+            for index in last..count {
+                if input[index] <= output[index - 1] {
+                    break;
+                }
+                input[index] = output[index - 1];
+                output[index] = input[index] * ratio[index];
+            }
+        } else if input[last] < output[last - 1] {
+            for offset in 0..last {
+                let consumer = last - offset;
+                if input[consumer] >= output[consumer - 1] {
+                    break;
+                }
+                output[consumer - 1] = input[consumer];
+                input[consumer - 1] = output[consumer - 1] / ratio[consumer - 1];
+            }
+        }
+    }
+    LayerRates { input: input[0], output: output[count - 1] }
+}
+
+/// Cycles per frame of one layer.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LayerTiming {
+    /// The untruncated maximum over ports of workload / (rate · streams), without port ceilings: the quantity
+    /// the pipeline interval is the maximum of.
+    pub interval: f64,
+    /// The same with each port's rate capped by its word-rate ceiling, before any rounding; fpgaConvNet
+    /// truncates it to report the layer's latency.
+    pub capped_interval: f64,
+}
+
+fn sliding_window_rates(input: FeatureMap, output: FeatureMap, window: &Window) -> ModuleRates {
+    let padded = f64::from(window.padded_rows(input.rows)) * f64::from(window.padded_cols(input.cols));
+    ModuleRates { input: input.pixels() as f64 / padded, output: output.pixels() as f64 / input.pixels() as f64 }
+}
+
+fn convolution_chain(layer: &Layer, conv: &Convolution) -> [ModuleRates; 8] {
+    let parallelism = &conv.parallelism;
+    let filters_per_stream = conv.filters / (parallelism.coarse_out * conv.groups);
+    let accumulated = (u64::from(layer.input.channels) * u64::from(conv.window.kernel_size()))
+        / u64::from(parallelism.fine * parallelism.coarse_in * parallelism.coarse_group);
+    [
+        sliding_window_rates(layer.input, layer.output, &conv.window),
+        PASS_THROUGH,
+        PASS_THROUGH,
+        ModuleRates { input: 1.0 / f64::from(filters_per_stream), output: 1.0 },
+        ModuleRates { input: 1.0, output: 1.0 / accumulated as f64 },
+        PASS_THROUGH,
+        PASS_THROUGH,
+        PASS_THROUGH,
+    ]
+}
+
+fn inner_product_chain(layer: &Layer, fc: &InnerProduct) -> [ModuleRates; 6] {
+    [
+        PASS_THROUGH,
+        ModuleRates { input: f64::from(fc.parallelism.coarse_out) / f64::from(fc.filters), output: 1.0 },
+        ModuleRates { input: 1.0, output: f64::from(fc.parallelism.coarse_in) / layer.input.words() as f64 },
+        PASS_THROUGH,
+        PASS_THROUGH,
+        PASS_THROUGH,
+    ]
+}
+
+fn layer_rates(layer: &Layer) -> LayerRates {
+    match &layer.kind {
+        LayerKind::Convolution(conv) => balance(&convolution_chain(layer, conv)),
+        LayerKind::InnerProduct(fc) => balance(&inner_product_chain(layer, fc)),
+        LayerKind::Pooling(pool) => {
+            balance(&[sliding_window_rates(layer.input, layer.output, &pool.window), PASS_THROUGH])
+        }
+        _ => LayerRates { input: 1.0, output: 1.0 },
+    }
+}
+
+/// Words of one frame entering input port `port`.
+fn input_workload(layer: &Layer, port: usize) -> u64 {
+    match &layer.kind {
+        LayerKind::Concat(concat) => {
+            layer.input.pixels() * u64::from(concat.channels_in.get(port).copied().unwrap_or_default())
+        }
+        _ => layer.input.words(),
+    }
+}
+
+/// Cycles per frame of `layer` at its own pace.
+pub fn layer_timing(layer: &Layer) -> LayerTiming {
+    let rates = layer_rates(layer);
+    let streams_in = f64::from(layer.streams_in());
+    let streams_out = f64::from(layer.streams_out());
+    let mut interval: f64 = 0.0;
+    let mut capped_interval: f64 = 0.0;
+    for port in 0..layer.ports_in() as usize {
+        let workload = input_workload(layer, port) as f64;
+        let rate = rates.input * streams_in;
+        interval = interval.max(workload / rate);
+        capped_interval = capped_interval.max(workload / layer.port_limits.input_port(port).min(rate));
+    }
+    let workload = layer.output.words() as f64;
+    for port in 0..layer.ports_out() as usize {
+        let rate = rates.output * streams_out;
+        interval = interval.max(workload / rate);
+        capped_interval = capped_interval.max(workload / layer.port_limits.output_port(port).min(rate));
+    }
+    LayerTiming { interval, capped_interval }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn balanced_chain_is_the_bottleneck_in_input_terms() {
+        // A window module producing a quarter of what it reads, then a dot product taking 1/64 per cycle.
+        let chain =
+            [ModuleRates { input: 0.5, output: 0.25 }, ModuleRates { input: 1.0 / 64.0, output: 1.0 }, PASS_THROUGH];
+        assert_eq!(balance(&chain).input, 1.0 / 32.0);
+    }
+
+    #[test]
+    fn a_fast_consumer_is_held_to_the_producer() {
+        let chain = [ModuleRates { input: 0.5, output: 0.5 }, ModuleRates { input: 1.0, output: 2.0 }];
+        let rates = balance(&chain);
+        assert_eq!(rates.input, 0.5);
+        assert_eq!(rates.output, 1.0);
+    }
+}

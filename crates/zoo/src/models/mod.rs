@@ -1,0 +1,7 @@
+//! The model families, one module each.
+
+pub mod alexnet;
+pub mod lenet;
+pub mod mobilenet;
+pub mod resnet;
+pub mod vgg;

@@ -1,0 +1,104 @@
+//! `graph-quantize`: records a network's quantisation, after checking that every operation has an integer form.
+
+use autows_interp::QuantSpec;
+use autows_ir::{
+    attributes::string_attr,
+    pass::{OptionInfo, OptionKind, Pass, PassContext, PassEntry, PassInfo, PassOptions, PassResult},
+    rewrite::{defining_op, op_name},
+};
+use melior::ir::{
+    block::BlockLike,
+    operation::{OperationLike, OperationMutLike, OperationRefMut},
+    OperationRef, RegionLike,
+};
+use std::collections::HashSet;
+
+/// The function attribute the quantisation is recorded in.
+pub const ATTRIBUTE: &str = "graph.quantization";
+
+/// Graph operations with an integer form (see the interpreter's `quant` module, which defines the arithmetic).
+const QUANTIZABLE: &[&str] = &[
+    "graph.conv2d",
+    "graph.gemm",
+    "graph.relu",
+    "graph.clip",
+    "graph.maxpool",
+    "graph.avgpool",
+    "graph.global_avgpool",
+    "graph.add",
+    "graph.sub",
+    "graph.concat",
+    "graph.flatten",
+    "graph.reshape",
+    "graph.transpose",
+    "graph.pad",
+    "graph.identity",
+    "graph.dropout",
+];
+
+/// The registry entry.
+pub static ENTRY: PassEntry = PassEntry {
+    info: PassInfo {
+        name: "graph-quantize",
+        summary: "Record a wXaY quantisation (channel block floating point or fixed point) on graph functions",
+        description: "Checks that every operation on activations has an integer form (convolution, gemm, relu, \
+                      clip, pooling, add, sub and the data-movement operations; weight arithmetic such as folded \
+                      batch normalisation is exempt, since it computes parameters) and records the quantisation \
+                      as the function attribute `graph.quantization` in its canonical spelling, e.g. \
+                      `w4a5p2-bfp`: 4-bit weight mantissas with one power-of-two exponent per output channel, \
+                      5-bit activations with 2 fractional bits. The interpreter (`autows-translate --run`) then \
+                      evaluates the function with those integer semantics, bit for bit what the hardware \
+                      computes. Fold batch normalisation first (`graph-fold-batchnorm`).",
+        anchor: Some("func.func"),
+        options: &[OptionInfo {
+            name: "spec",
+            kind: OptionKind::String,
+            default: "w4a5",
+            help: "w<weight bits>a<activation bits>[p<binary point>][-bfp|-fixed]",
+        }],
+    },
+    create: |options: &PassOptions| {
+        let spec: QuantSpec = options.string("spec").parse().map_err(|error| format!("{error}"))?;
+        Ok(Box::new(Quantize { spec }))
+    },
+};
+
+struct Quantize {
+    spec: QuantSpec,
+}
+
+impl Pass for Quantize {
+    fn run(&self, function: OperationRef<'_, '_>, cx: &PassContext) -> PassResult {
+        let Some(body) = function.region(0).ok().and_then(|region| region.first_block()) else { return Ok(()) };
+        // Values computed from weights and constants alone are parameters, evaluated in float.
+        let mut parameters: HashSet<usize> = HashSet::new();
+        let mut failed = false;
+        let mut next = body.first_operation();
+        while let Some(op) = next {
+            next = op.next_in_block();
+            let name = op_name(&op);
+            if !name.starts_with("graph.") {
+                continue;
+            }
+            let reads_activations = op
+                .operands()
+                .any(|value| defining_op(value).is_none_or(|def| !parameters.contains(&(def.to_raw().ptr as usize))));
+            if !reads_activations {
+                parameters.insert(op.to_raw().ptr as usize);
+                continue;
+            }
+            if !QUANTIZABLE.contains(&name.as_str()) {
+                let hint = if name == "graph.batchnorm" { "; fold it first with graph-fold-batchnorm" } else { "" };
+                cx.error(&op, format!("'{name}' op has no integer form and cannot be quantised{hint}"));
+                failed = true;
+            }
+        }
+        if failed {
+            return Err(autows_ir::pass::PassFailed);
+        }
+        let context = unsafe { function.context().to_ref() };
+        let mut function = unsafe { OperationRefMut::from_raw(function.to_raw()) };
+        function.set_attribute(ATTRIBUTE, string_attr(context, &self.spec.to_string()));
+        Ok(())
+    }
+}
