@@ -7,7 +7,9 @@
 pub mod cse;
 pub mod dce;
 pub mod fold_batchnorm;
+pub mod graph_to_dataflow;
 pub mod infer_shapes;
+mod parameters;
 pub mod quantize;
 mod rules;
 pub mod tosa_to_graph;
@@ -22,6 +24,7 @@ pub fn registry() -> PassRegistry {
             &cse::ENTRY,
             &dce::ENTRY,
             &fold_batchnorm::ENTRY,
+            &graph_to_dataflow::ENTRY,
             &infer_shapes::ENTRY,
             &quantize::ENTRY,
             &tosa_to_graph::ENTRY,

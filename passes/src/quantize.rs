@@ -1,17 +1,17 @@
 //! `graph-quantize`: records a network's quantisation, after checking that every operation has an integer form.
 
+use crate::parameters::ParameterValues;
 use autows_interp::QuantSpec;
 use autows_ir::{
     attributes::string_attr,
     pass::{OptionInfo, OptionKind, Pass, PassContext, PassEntry, PassInfo, PassOptions, PassResult},
-    rewrite::{defining_op, op_name},
+    rewrite::op_name,
 };
 use melior::ir::{
     block::BlockLike,
     operation::{OperationLike, OperationMutLike, OperationRefMut},
     OperationRef, RegionLike,
 };
-use std::collections::HashSet;
 
 /// The function attribute the quantisation is recorded in.
 pub const ATTRIBUTE: &str = "graph.quantization";
@@ -71,20 +71,13 @@ impl Pass for Quantize {
     fn run(&self, function: OperationRef<'_, '_>, cx: &PassContext) -> PassResult {
         let Some(body) = function.region(0).ok().and_then(|region| region.first_block()) else { return Ok(()) };
         // Values computed from weights and constants alone are parameters, evaluated in float.
-        let mut parameters: HashSet<usize> = HashSet::new();
+        let parameters = ParameterValues::of(body);
         let mut failed = false;
         let mut next = body.first_operation();
         while let Some(op) = next {
             next = op.next_in_block();
             let name = op_name(&op);
-            if !name.starts_with("graph.") {
-                continue;
-            }
-            let reads_activations = op
-                .operands()
-                .any(|value| defining_op(value).is_none_or(|def| !parameters.contains(&(def.to_raw().ptr as usize))));
-            if !reads_activations {
-                parameters.insert(op.to_raw().ptr as usize);
+            if !name.starts_with("graph.") || parameters.contains_op(&op) {
                 continue;
             }
             if !QUANTIZABLE.contains(&name.as_str()) {
