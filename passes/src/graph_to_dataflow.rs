@@ -3,6 +3,7 @@
 use crate::parameters::ParameterValues;
 use autows_ir::{
     attributes::{self as attr, i64_array_attr, int_attr, named, string_attr},
+    diagnostics::SourceLocation,
     pass::{OptionInfo, Pass, PassContext, PassEntry, PassInfo, PassOptions, PassResult},
     rewrite::{defining_op, erase, op_name, users},
     types::{StreamType, TensorType},
@@ -13,7 +14,7 @@ use melior::{
         block::BlockLike,
         operation::{OperationBuilder, OperationLike, OperationMutLike, OperationRefMut},
         r#type::FunctionType,
-        BlockRef, Identifier, OperationRef, RegionLike, Type, Value, ValueLike,
+        BlockRef, Identifier, Location, OperationRef, RegionLike, Type, Value, ValueLike,
     },
     Context,
 };
@@ -215,7 +216,7 @@ fn convert<'c, 'a>(
 }
 
 /// Gives every stream read by more than one engine a fork with one output per reader.
-fn insert_forks(body: BlockRef) -> Result<(), String> {
+fn insert_forks(body: BlockRef, context: &Context) -> Result<(), String> {
     let mut values: Vec<Value> = Vec::new();
     for index in 0..body.argument_count() {
         values.push(body.argument(index).map_err(|_| "missing argument")?.into());
@@ -245,7 +246,17 @@ fn insert_forks(body: BlockRef) -> Result<(), String> {
         if readers.len() < 2 {
             continue;
         }
-        let location = readers[0].location();
+        // Named after the stream's producer, as fpgaConvNet names its split layers.
+        let producer = match defining_op(value) {
+            Some(definition) => SourceLocation::from_mlir(definition.location(), ""),
+            None => SourceLocation::Unknown,
+        };
+        let location = match producer {
+            SourceLocation::Name { name, .. } => {
+                Location::name(context, &format!("{name}_split"), Location::unknown(context))
+            }
+            _ => readers[0].location(),
+        };
         let fork = OperationBuilder::new("dataflow.fork", location)
             .add_operands(&[value])
             .add_results(&vec![value.r#type(); readers.len()])
@@ -331,7 +342,7 @@ impl Pass for GraphToDataflow {
         for raw in converted.iter().rev() {
             unsafe { erase(OperationRef::from_raw(*raw)) };
         }
-        insert_forks(body).map_err(|message| cx.error(&function, message))?;
+        insert_forks(body, context).map_err(|message| cx.error(&function, message))?;
         let mut function = unsafe { OperationRefMut::from_raw(function.to_raw()) };
         function.set_attribute(PIPELINE_ATTRIBUTE, Attribute::unit(context));
         Ok(())

@@ -5,7 +5,9 @@
 //! and docs/passes.md pick it up from the registry.
 
 pub mod cse;
+pub mod dataflow_model;
 pub mod dce;
+pub mod estimate;
 pub mod fold_batchnorm;
 pub mod graph_to_dataflow;
 pub mod infer_shapes;
@@ -23,6 +25,7 @@ pub fn registry() -> PassRegistry {
         &[
             &cse::ENTRY,
             &dce::ENTRY,
+            &estimate::ENTRY,
             &fold_batchnorm::ENTRY,
             &graph_to_dataflow::ENTRY,
             &infer_shapes::ENTRY,
