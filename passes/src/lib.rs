@@ -14,6 +14,8 @@ pub mod infer_shapes;
 mod parameters;
 pub mod quantize;
 mod rules;
+pub mod set_parallelism;
+pub mod size_fifos;
 pub mod tosa_to_graph;
 pub mod verify;
 
@@ -30,6 +32,8 @@ pub fn registry() -> PassRegistry {
             &graph_to_dataflow::ENTRY,
             &infer_shapes::ENTRY,
             &quantize::ENTRY,
+            &set_parallelism::ENTRY,
+            &size_fifos::ENTRY,
             &tosa_to_graph::ENTRY,
             &verify::ENTRY,
         ],

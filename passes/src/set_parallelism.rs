@@ -1,0 +1,172 @@
+//! `dataflow-set-parallelism`: sets an engine's parallelism and makes the streams around it agree.
+
+use autows_ir::{
+    attributes::{self as attr, int_attr},
+    diagnostics::SourceLocation,
+    pass::{OptionInfo, OptionKind, Pass, PassContext, PassEntry, PassInfo, PassOptions, PassResult},
+    rewrite::{defining_op, erase, op_name, replace_all_uses, users},
+    types::StreamType,
+};
+use melior::ir::{
+    attribute::TypeAttribute,
+    block::BlockLike,
+    operation::{OperationBuilder, OperationLike, OperationMutLike, OperationRefMut},
+    r#type::FunctionType,
+    OperationRef, RegionLike, Type, Value, ValueLike,
+};
+
+/// The parallelism attributes an engine may carry.
+const FACTORS: [&str; 5] = ["coarse_in", "coarse_out", "coarse_group", "fine", "coarse"];
+
+/// The registry entry.
+pub static ENTRY: PassEntry = PassEntry {
+    info: PassInfo {
+        name: "dataflow-set-parallelism",
+        summary: "Set the parallelism of named engines and make stream lanes agree, inserting squeezes",
+        description: "Sets the given factors (0 leaves a factor as it is) on every engine whose location name is                       `engine` (all engines when it is empty), then legalises the pipeline: each engine's output                       stream gets its output lanes (coarse_out x coarse_group for a convolution, coarse_out for a                       fully connected engine, coarse for the others), forks and FIFOs pass their input's lanes on,                       and where a stream's lanes differ from what its reader takes, a `dataflow.squeeze` converts                       the rate. Squeezes that no longer change anything are removed; the function's result types                       follow. Factors are checked by the verifier afterwards (they must divide what they split).",
+        anchor: Some("func.func"),
+        options: &[
+            OptionInfo { name: "engine", kind: OptionKind::String, default: "", help: "the engine's location name" },
+            OptionInfo { name: "coarse_in", kind: OptionKind::UInt, default: "0", help: "input lanes" },
+            OptionInfo { name: "coarse_out", kind: OptionKind::UInt, default: "0", help: "output lanes" },
+            OptionInfo { name: "coarse_group", kind: OptionKind::UInt, default: "0", help: "groups in parallel" },
+            OptionInfo { name: "fine", kind: OptionKind::UInt, default: "0", help: "multipliers per kernel window" },
+            OptionInfo { name: "coarse", kind: OptionKind::UInt, default: "0", help: "lanes of non-convolution engines" },
+        ],
+    },
+    create: |options: &PassOptions| {
+        let factors = FACTORS.map(|name| options.int(name));
+        Ok(Box::new(SetParallelism { engine: options.string("engine").to_string(), factors }))
+    },
+};
+
+struct SetParallelism {
+    engine: String,
+    factors: [i64; 5],
+}
+
+impl Pass for SetParallelism {
+    fn run(&self, function: OperationRef<'_, '_>, cx: &PassContext) -> PassResult {
+        let Some(body) = function.region(0).ok().and_then(|region| region.first_block()) else { return Ok(()) };
+        let context = unsafe { function.context().to_ref() };
+        let mut next = body.first_operation();
+        while let Some(op) = next {
+            next = op.next_in_block();
+            let named = match SourceLocation::from_mlir(op.location(), "") {
+                SourceLocation::Name { name, .. } => name == self.engine,
+                _ => false,
+            };
+            if !op_name(&op).starts_with("dataflow.") || !(self.engine.is_empty() || named) {
+                continue;
+            }
+            let mut engine = unsafe { OperationRefMut::from_raw(op.to_raw()) };
+            for (name, value) in FACTORS.iter().zip(self.factors) {
+                if value > 0 && op.has_attribute(name) {
+                    engine.set_attribute(name, int_attr(context, value));
+                }
+            }
+        }
+        legalize_lanes(function, cx)
+    }
+}
+
+/// The lanes an engine reads on its stream operands and writes on its results; `None` for operations that pass
+/// their input's lanes on (forks, FIFOs) or choose their own (squeezes).
+fn engine_lanes(op: &OperationRef, name: &str) -> Result<Option<(i64, i64)>, String> {
+    let get = |attribute: &str| attr::int(op, attribute).map_err(|error| error.to_string());
+    Ok(match name {
+        "dataflow.conv" => {
+            let group = get("coarse_group")?;
+            Some((get("coarse_in")? * group, get("coarse_out")? * group))
+        }
+        "dataflow.fc" => Some((get("coarse_in")?, get("coarse_out")?)),
+        "dataflow.pool" | "dataflow.global_pool" | "dataflow.eltwise" | "dataflow.activation" | "dataflow.concat" => {
+            let coarse = get("coarse")?;
+            Some((coarse, coarse))
+        }
+        _ => None,
+    })
+}
+
+fn with_lanes<'c>(value: Value<'c, '_>, lanes: i64) -> Result<Type<'c>, String> {
+    let mut stream = StreamType::from_type(value.r#type()).ok_or("expected a stream")?;
+    stream.lanes = lanes;
+    stream.build(unsafe { value.context().to_ref() }).ok_or_else(|| "cannot build a stream type".into())
+}
+
+/// Makes the streams of `function` agree with its engines' parallelism (see the pass description).
+pub fn legalize_lanes(function: OperationRef<'_, '_>, cx: &PassContext) -> PassResult {
+    {
+        let Some(body) = function.region(0).ok().and_then(|region| region.first_block()) else { return Ok(()) };
+        let mut next = body.first_operation();
+        while let Some(op) = next {
+            next = op.next_in_block();
+            let name = op_name(&op);
+            if name == "func.return" {
+                let results: Vec<Type> = op.operands().map(|value| value.r#type()).collect();
+                let inputs: Vec<Type> =
+                    (0..body.argument_count()).filter_map(|i| body.argument(i).ok()).map(|a| a.r#type()).collect();
+                let context = unsafe { function.context().to_ref() };
+                let mut function = unsafe { OperationRefMut::from_raw(function.to_raw()) };
+                let function_type = FunctionType::new(context, &inputs, &results);
+                function.set_attribute("function_type", TypeAttribute::new(function_type.into()).into());
+                continue;
+            }
+            if !name.starts_with("dataflow.") {
+                continue;
+            }
+            let fail = |message: String| cx.error(&op, format!("'{name}' op {message}"));
+            match engine_lanes(&op, &name).map_err(fail)? {
+                Some((lanes_in, lanes_out)) => {
+                    for index in 0..op.operand_count() {
+                        let Ok(operand) = op.operand(index) else { continue };
+                        let Some(stream) = StreamType::from_type(operand.r#type()) else { continue };
+                        if stream.lanes == lanes_in {
+                            continue;
+                        }
+                        let converted = with_lanes(operand, lanes_in).map_err(fail)?;
+                        // A squeeze that feeds only this engine is retargeted, and dropped if it converts nothing.
+                        let feeding = defining_op(operand)
+                            .filter(|def| op_name(def) == "dataflow.squeeze" && users(operand).len() == 1);
+                        if let Some(squeeze) = feeding {
+                            let source = squeeze.operand(0).map_err(|_| fail("a squeeze without input".into()))?;
+                            if source.r#type() == converted {
+                                replace_all_uses(operand, source);
+                                unsafe { erase(squeeze) };
+                            } else {
+                                operand.set_type(converted);
+                            }
+                            continue;
+                        }
+                        let squeeze = OperationBuilder::new("dataflow.squeeze", op.location())
+                            .add_operands(&[operand])
+                            .add_results(&[converted])
+                            .build()
+                            .map_err(|_| fail("MLIR refused a squeeze".into()))?;
+                        let squeeze = body.insert_operation_before(op, squeeze);
+                        let mut engine = unsafe { OperationRefMut::from_raw(op.to_raw()) };
+                        let output = squeeze.result(0).map_err(|_| fail("no squeeze result".into()))?;
+                        engine.set_operand(index, output.into());
+                    }
+                    for result in op.results() {
+                        result.set_type(with_lanes(result.into(), lanes_out).map_err(fail)?);
+                    }
+                }
+                None if name == "dataflow.squeeze" => {
+                    let (Ok(input), Ok(output)) = (op.operand(0), op.result(0)) else { continue };
+                    if input.r#type() == output.r#type() {
+                        replace_all_uses(output.into(), input);
+                        unsafe { erase(op) };
+                    }
+                }
+                None => {
+                    let Ok(input) = op.operand(0) else { continue };
+                    for result in op.results() {
+                        result.set_type(input.r#type());
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
