@@ -4,7 +4,7 @@ OPT := target/release/autows-opt
 EXAMPLE := examples/resnet-block.mlir
 EXAMPLE_PIPELINE := builtin.module(canonicalize,autows-cse{report},autows-dce{report},cse)
 
-.PHONY: all setup build run test check fmt lint docs clean
+.PHONY: all setup build run test bench check fmt lint docs clean
 
 all: build
 
@@ -22,6 +22,11 @@ run: build
 # The whole suite: unit tests of every crate and the lit-style suite under test/.
 test: setup
 	$(CARGO) test --workspace --locked
+
+# Benchmarks: each writes bench/results/<name>.json with its figures and the baseline measured in the same run.
+bench: setup
+	$(CARGO) build --release --locked -p autows-bench
+	target/release/autows-bench cost --model resnet50 --device zcu102
 
 # What a change should pass before review: formatting, lints, tests.
 check: setup

@@ -177,7 +177,9 @@ impl Pass for Estimate {
             .model
             .evaluate(&extracted.pipeline, &self.device)
             .map_err(|error| cx.error(&function, format!("the cost model refused the pipeline: {error}")))?;
-        let context = unsafe { function.context().to_ref() };
+        // The reference lives as long as `context_ref`, to the end of this scope.
+        let context_ref = function.context();
+        let context = unsafe { context_ref.to_ref() };
         for (engine, cost) in extracted.engines.iter().zip(&evaluation.layers) {
             let mut engine = unsafe { OperationRefMut::from_raw(engine.to_raw()) };
             engine.set_attribute(ATTRIBUTE, engine_attribute(context, cost));

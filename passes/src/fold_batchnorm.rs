@@ -82,7 +82,9 @@ impl FoldBatchNorm {
         }
         let (scale, beta, mean, variance) = (operand(1)?, operand(2)?, operand(3)?, operand(4)?);
         let epsilon = attr::float(&batchnorm, "epsilon").map_err(|error| error.to_string())?;
-        let context = unsafe { batchnorm.context().to_ref() };
+        // The reference lives as long as `context_ref`, to the end of this scope.
+        let context_ref = batchnorm.context();
+        let context = unsafe { context_ref.to_ref() };
         let block = batchnorm.block().ok_or("the batchnorm is not in a block")?;
         let build = Builder { block, before: batchnorm, location: batchnorm.location() };
         let weight = conv.operand(1).map_err(|_| "the convolution has no weight")?;

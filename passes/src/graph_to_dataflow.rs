@@ -292,7 +292,9 @@ impl Pass for GraphToDataflow {
             return Ok(());
         }
         let Some(body) = function.region(0).ok().and_then(|region| region.first_block()) else { return Ok(()) };
-        let context = unsafe { function.context().to_ref() };
+        // The reference lives as long as `context_ref`, to the end of this scope.
+        let context_ref = function.context();
+        let context = unsafe { context_ref.to_ref() };
         let parameters = ParameterValues::of(body);
         let mut streams: HashMap<usize, Value> = HashMap::new();
         for index in 0..body.argument_count() {

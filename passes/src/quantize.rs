@@ -89,7 +89,9 @@ impl Pass for Quantize {
         if failed {
             return Err(autows_ir::pass::PassFailed);
         }
-        let context = unsafe { function.context().to_ref() };
+        // The reference lives as long as `context_ref`, to the end of this scope.
+        let context_ref = function.context();
+        let context = unsafe { context_ref.to_ref() };
         let mut function = unsafe { OperationRefMut::from_raw(function.to_raw()) };
         function.set_attribute(ATTRIBUTE, string_attr(context, &self.spec.to_string()));
         Ok(())

@@ -48,7 +48,9 @@ struct SetParallelism {
 impl Pass for SetParallelism {
     fn run(&self, function: OperationRef<'_, '_>, cx: &PassContext) -> PassResult {
         let Some(body) = function.region(0).ok().and_then(|region| region.first_block()) else { return Ok(()) };
-        let context = unsafe { function.context().to_ref() };
+        // The reference lives as long as `context_ref`, to the end of this scope.
+        let context_ref = function.context();
+        let context = unsafe { context_ref.to_ref() };
         let mut next = body.first_operation();
         while let Some(op) = next {
             next = op.next_in_block();
@@ -106,7 +108,9 @@ pub fn legalize_lanes(function: OperationRef<'_, '_>, cx: &PassContext) -> PassR
                 let results: Vec<Type> = op.operands().map(|value| value.r#type()).collect();
                 let inputs: Vec<Type> =
                     (0..body.argument_count()).filter_map(|i| body.argument(i).ok()).map(|a| a.r#type()).collect();
-                let context = unsafe { function.context().to_ref() };
+                // The reference lives as long as `context_ref`, to the end of this scope.
+                let context_ref = function.context();
+                let context = unsafe { context_ref.to_ref() };
                 let mut function = unsafe { OperationRefMut::from_raw(function.to_raw()) };
                 let function_type = FunctionType::new(context, &inputs, &results);
                 function.set_attribute("function_type", TypeAttribute::new(function_type.into()).into());

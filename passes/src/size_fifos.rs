@@ -52,7 +52,9 @@ impl Pass for SizeFifos {
             let start = pipeline.producers(index).iter().map(|&p| arrival[p]).max().unwrap_or(0);
             arrival[index] = start + layer_depth(&pipeline.layers()[index]);
         }
-        let context = unsafe { function.context().to_ref() };
+        // The reference lives as long as `context_ref`, to the end of this scope.
+        let context_ref = function.context();
+        let context = unsafe { context_ref.to_ref() };
         for (index, join) in extracted.engines.iter().enumerate() {
             if !matches!(op_name(join).as_str(), "dataflow.eltwise" | "dataflow.concat") {
                 continue;

@@ -248,7 +248,9 @@ fn convert(op: OperationRef, name: &str, context: &Context) -> Result<(), String
 impl Pass for TosaToGraph {
     fn run(&self, function: OperationRef<'_, '_>, cx: &PassContext) -> PassResult {
         let Some(body) = function.region(0).ok().and_then(|region| region.first_block()) else { return Ok(()) };
-        let context = unsafe { function.context().to_ref() };
+        // The reference lives as long as `context_ref`, to the end of this scope.
+        let context_ref = function.context();
+        let context = unsafe { context_ref.to_ref() };
         let mut tosa_ops = Vec::new();
         let mut next = body.first_operation();
         while let Some(op) = next {

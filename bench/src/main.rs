@@ -1,0 +1,59 @@
+//! `autows-bench`: performance figures of the compiler, as JSON. Every figure comes with the baseline it is
+//! compared with, measured in the same run on the same machine, so ratios carry over between machines where
+//! absolute times do not.
+
+mod cost;
+mod pipeline;
+mod timing;
+
+use clap::{Parser, Subcommand};
+use std::{path::PathBuf, process::ExitCode};
+
+#[derive(Parser, Debug)]
+#[command(name = "autows-bench", about = "Benchmarks of the autows compiler; each writes a JSON file")]
+struct Args {
+    /// Folder the JSON files go to.
+    #[arg(long = "out", default_value = "bench/results")]
+    out: PathBuf,
+    /// Seconds to spend on each timed loop.
+    #[arg(long = "seconds", default_value_t = 3.0)]
+    seconds: f64,
+    #[command(subcommand)]
+    benchmark: Benchmark,
+}
+
+#[derive(Subcommand, Debug)]
+enum Benchmark {
+    /// Full and incremental cost-model evaluations per second.
+    Cost {
+        /// A built-in model.
+        #[arg(long = "model", default_value = "resnet50")]
+        model: String,
+        /// A built-in device.
+        #[arg(long = "device", default_value = "zcu102")]
+        device: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let (name, result) = match &args.benchmark {
+        Benchmark::Cost { model, device } => (format!("cost-{model}"), cost::run(model, device, args.seconds)),
+    };
+    let report = match result {
+        Ok(report) => report,
+        Err(message) => {
+            eprintln!("autows-bench: error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let text = serde_json::to_string_pretty(&report).unwrap_or_default() + "\n";
+    let path = args.out.join(format!("{name}.json"));
+    if let Err(error) = std::fs::create_dir_all(&args.out).and_then(|()| std::fs::write(&path, &text)) {
+        eprintln!("autows-bench: error: cannot write {}: {error}", path.display());
+        return ExitCode::FAILURE;
+    }
+    print!("{text}");
+    eprintln!("wrote {}", path.display());
+    ExitCode::SUCCESS
+}
