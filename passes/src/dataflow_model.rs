@@ -103,8 +103,22 @@ fn weight_tensor(value: Value) -> Option<TensorType> {
     TensorType::from_type(memory.operand(0).ok()?.r#type())
 }
 
-/// How much of an engine's weight memory is streamed, read from its `memory.stream_buffer`.
-fn streaming(weights: Value) -> WeightStreaming {
+/// The engine attribute with the number of weight-memory blocks to stream from DRAM (set by the search or by
+/// hand; `convert-dataflow-to-memory` turns it into a `memory.stream_buffer`).
+pub const STREAM_WEIGHTS: &str = "stream_weights";
+
+/// The engine attribute that puts its weights in URAM instead of BRAM.
+pub const USE_URAM: &str = "use_uram";
+
+/// How much of an engine's weight memory is streamed: from its `memory.stream_buffer` once the memory level
+/// exists, else from the engine's own attributes.
+fn streaming(engine: &OperationRef, weights: Value) -> WeightStreaming {
+    if TensorType::from_type(weights.r#type()).is_some() {
+        return WeightStreaming {
+            stream_weights: attr::int(engine, STREAM_WEIGHTS).unwrap_or(0).max(0) as u32,
+            use_uram: attr::bool(engine, USE_URAM).unwrap_or(false),
+        };
+    }
     let Some(memory) = defining_op(weights) else { return WeightStreaming::ON_CHIP };
     let use_uram = attr::string(&memory, "ram").is_ok_and(|ram| ram == "uram");
     if op_name(&memory) != "memory.stream_buffer" {
@@ -144,7 +158,7 @@ fn layer_kind(op: &OperationRef, name: &str, arithmetic: &Arithmetic) -> Result<
                 widths: arithmetic.widths(),
                 has_bias: op.operand_count() > 2,
                 block_floating_point: arithmetic.block_floating_point,
-                streaming: streaming(weights),
+                streaming: streaming(op, weights),
             })
         }
         "dataflow.fc" => {
@@ -160,7 +174,7 @@ fn layer_kind(op: &OperationRef, name: &str, arithmetic: &Arithmetic) -> Result<
                 widths: arithmetic.widths(),
                 has_bias: op.operand_count() > 2,
                 block_floating_point: arithmetic.block_floating_point,
-                streaming: streaming(weights),
+                streaming: streaming(op, weights),
             })
         }
         "dataflow.pool" => {

@@ -6,6 +6,7 @@
 
 pub mod cse;
 pub mod dataflow_model;
+pub mod dataflow_to_memory;
 pub mod dce;
 pub mod estimate;
 pub mod fold_batchnorm;
@@ -26,6 +27,7 @@ pub fn registry() -> PassRegistry {
     PassRegistry::new(
         &[
             &cse::ENTRY,
+            &dataflow_to_memory::ENTRY,
             &dce::ENTRY,
             &estimate::ENTRY,
             &fold_batchnorm::ENTRY,

@@ -1,5 +1,6 @@
 //! `dataflow-set-parallelism`: sets an engine's parallelism and makes the streams around it agree.
 
+use crate::dataflow_model::STREAM_WEIGHTS;
 use autows_ir::{
     attributes::{self as attr, int_attr},
     diagnostics::SourceLocation,
@@ -22,8 +23,9 @@ const FACTORS: [&str; 5] = ["coarse_in", "coarse_out", "coarse_group", "fine", "
 pub static ENTRY: PassEntry = PassEntry {
     info: PassInfo {
         name: "dataflow-set-parallelism",
-        summary: "Set the parallelism of named engines and make stream lanes agree, inserting squeezes",
-        description: "Sets the given factors (0 leaves a factor as it is) on every engine whose location name is                       `engine` (all engines when it is empty), then legalises the pipeline: each engine's output                       stream gets its output lanes (coarse_out x coarse_group for a convolution, coarse_out for a                       fully connected engine, coarse for the others), forks and FIFOs pass their input's lanes on,                       and where a stream's lanes differ from what its reader takes, a `dataflow.squeeze` converts                       the rate. Squeezes that no longer change anything are removed; the function's result types                       follow. Factors are checked by the verifier afterwards (they must divide what they split).",
+        summary: "Set the parallelism (and streamed weights) of named engines; make stream lanes agree, inserting squeezes",
+        description: "Sets the given factors (0 leaves a factor as it is) on every engine whose location name is                       `engine` (all engines when it is empty), and with `stream_weights` the number of weight \
+                      blocks its weight memory streams from DRAM (see `convert-dataflow-to-memory`), then legalises the pipeline: each engine's output                       stream gets its output lanes (coarse_out x coarse_group for a convolution, coarse_out for a                       fully connected engine, coarse for the others), forks and FIFOs pass their input's lanes on,                       and where a stream's lanes differ from what its reader takes, a `dataflow.squeeze` converts                       the rate. Squeezes that no longer change anything are removed; the function's result types                       follow. Factors are checked by the verifier afterwards (they must divide what they split).",
         anchor: Some("func.func"),
         options: &[
             OptionInfo { name: "engine", kind: OptionKind::String, default: "", help: "the engine's location name" },
@@ -32,17 +34,25 @@ pub static ENTRY: PassEntry = PassEntry {
             OptionInfo { name: "coarse_group", kind: OptionKind::UInt, default: "0", help: "groups in parallel" },
             OptionInfo { name: "fine", kind: OptionKind::UInt, default: "0", help: "multipliers per kernel window" },
             OptionInfo { name: "coarse", kind: OptionKind::UInt, default: "0", help: "lanes of non-convolution engines" },
+            OptionInfo {
+                name: "stream_weights",
+                kind: OptionKind::Int,
+                default: "-1",
+                help: "weight-memory blocks to stream from DRAM (-1 leaves it as it is)",
+            },
         ],
     },
     create: |options: &PassOptions| {
         let factors = FACTORS.map(|name| options.int(name));
-        Ok(Box::new(SetParallelism { engine: options.string("engine").to_string(), factors }))
+        let stream_weights = options.int("stream_weights");
+        Ok(Box::new(SetParallelism { engine: options.string("engine").to_string(), factors, stream_weights }))
     },
 };
 
 struct SetParallelism {
     engine: String,
     factors: [i64; 5],
+    stream_weights: i64,
 }
 
 impl Pass for SetParallelism {
@@ -66,6 +76,10 @@ impl Pass for SetParallelism {
                 if value > 0 && op.has_attribute(name) {
                     engine.set_attribute(name, int_attr(context, value));
                 }
+            }
+            let has_weights = matches!(op_name(&op).as_str(), "dataflow.conv" | "dataflow.fc");
+            if self.stream_weights >= 0 && has_weights {
+                engine.set_attribute(STREAM_WEIGHTS, int_attr(context, self.stream_weights));
             }
         }
         legalize_lanes(function, cx)
