@@ -23,7 +23,8 @@ const DRAM_ALIGNMENT: u64 = 4096;
 pub static ENTRY: PassEntry = PassEntry {
     info: PassInfo {
         name: "convert-dataflow-to-memory",
-        summary: "Give every engine an explicit weight memory: on-chip buffer, or on-chip rows plus rows streamed from DRAM",
+        summary:
+            "Give every engine an explicit weight memory: on-chip buffer, or on-chip rows plus rows streamed from DRAM",
         description: "Lays out each convolution and fully connected engine's weights as the cost model does (one \
                       packed memory of `depth` words of `width` bits, tiled into RAM blocks) and replaces the \
                       engine's weight tensor with the memory: a `memory.onchip_buffer` when nothing streams, or a \
@@ -91,7 +92,8 @@ impl Pass for DataflowToMemory {
                 named(c, "unit_width", int_attr(c, i64::from(memory.unit_width))),
                 named(c, "unit_depth", int_attr(c, memory.unit_depth as i64)),
             ];
-            let weights_type = Type::parse(c, "!memory.weights").ok_or_else(|| cx.error(engine, "no memory dialect"))?;
+            let weights_type =
+                Type::parse(c, "!memory.weights").ok_or_else(|| cx.error(engine, "no memory dialect"))?;
             let (name, operands) = if memory.stream_weights == 0 {
                 ("memory.onchip_buffer", vec![weights])
             } else {
