@@ -3,6 +3,7 @@
 //! absolute times do not.
 
 mod cost;
+mod import;
 mod pipeline;
 mod timing;
 
@@ -33,12 +34,36 @@ enum Benchmark {
         #[arg(long = "device", default_value = "zcu102")]
         device: String,
     },
+    /// ONNX import and shape inference: time and peak memory against reading the file.
+    Import {
+        /// Built-in models to export to ONNX and import back.
+        #[arg(long = "model", default_values_t = ["resnet50".to_string(), "vgg16".to_string()])]
+        models: Vec<String>,
+    },
+    /// One measured step in a fresh process (used by `import`).
+    #[command(hide = true)]
+    MeasureOnce {
+        /// `read` or `import`.
+        step: String,
+        /// The file.
+        path: String,
+    },
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
     let (name, result) = match &args.benchmark {
         Benchmark::Cost { model, device } => (format!("cost-{model}"), cost::run(model, device, args.seconds)),
+        Benchmark::Import { models } => ("onnx-import".to_string(), import::run(models, &args.out.join("models"))),
+        Benchmark::MeasureOnce { step, path } => {
+            return match import::measure_once(step, path) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => {
+                    eprintln!("autows-bench: error: {message}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
     };
     let report = match result {
         Ok(report) => report,

@@ -409,6 +409,11 @@ impl AttributeProto {
 }
 
 impl TensorProto {
+    /// Decodes a file that holds one tensor and nothing else.
+    pub fn decode_standalone(buffer: &[u8]) -> Result<Self, DecodeError> {
+        Self::decode(&mut Reader::new(buffer))
+    }
+
     fn decode(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
         let mut tensor = TensorProto::default();
         let mut external = Vec::new();

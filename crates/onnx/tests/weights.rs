@@ -3,7 +3,7 @@
 mod common;
 
 use autows_network::{checksum, Network, Op, TensorData, WeightError, WeightLoader};
-use autows_onnx::{import_file, OnnxError, OnnxWeights};
+use autows_onnx::{decode_tensor, import_file, read_tensor_file, OnnxError, OnnxWeights};
 use common::{f32_tensor, scratch_dir, Attr, Data, ModelBuilder, TensorSpec, DOUBLE, FLOAT, FLOAT16, INT64};
 use std::path::Path;
 
@@ -266,4 +266,23 @@ fn unreadable_model_files_are_named() {
     let error = import_file("/nonexistent/model.onnx").unwrap_err();
     assert!(matches!(error, OnnxError::Io { .. }));
     assert!(error.to_string().contains("/nonexistent/model.onnx"), "{error}");
+}
+
+#[test]
+fn standalone_tensor_files_decode() {
+    let dir = scratch_dir("standalone_tensor");
+    let spec =
+        TensorSpec { name: "input_0".into(), dims: vec![2, 1], data_type: FLOAT, data: Data::Floats(vec![0.5, -3.0]) };
+    let bytes = spec.encode().into_bytes();
+    let tensor = decode_tensor(&bytes).unwrap();
+    assert_eq!(tensor.shape, [2, 1]);
+    assert_eq!(tensor.data, TensorData::F32(vec![0.5, -3.0].into()));
+    let path = dir.join("input_0.pb");
+    std::fs::write(&path, &bytes).unwrap();
+    assert_eq!(read_tensor_file(&path).unwrap(), tensor);
+    // A tensor whose data disagrees with its shape, and bytes that are no tensor, are errors.
+    let short = TensorSpec { dims: vec![3], ..spec }.encode().into_bytes();
+    assert!(decode_tensor(&short).unwrap_err().to_string().contains("input_0"));
+    assert!(matches!(decode_tensor(&[0x0a, 0x05]), Err(OnnxError::Decode(_))));
+    assert!(matches!(read_tensor_file(dir.join("missing.pb")), Err(OnnxError::Io { .. })));
 }

@@ -1,9 +1,13 @@
 //! A tiny protobuf encoder and an ONNX model builder, so tests can write the models they import.
 //!
 //! Field numbers are those of onnx.proto. The builder writes what exporters write: packed repeated fields,
-//! `raw_data` for tensors, type codes on attributes; tests that need the other encodings ask for them.
+//! `raw_data` for tensors, type codes on attributes; tests that need the other encodings ask for them. The
+//! [`networks`] module holds what the export tests share, [`venv`] finds the Python side.
 
 #![allow(dead_code)]
+
+pub mod networks;
+pub mod venv;
 
 use std::path::PathBuf;
 
