@@ -27,6 +27,7 @@ test: setup
 bench: setup
 	$(CARGO) build --release --locked -p autows-bench
 	target/release/autows-bench cost --model resnet50 --device zcu102
+	target/release/autows-bench import --model resnet50 --model vgg16
 
 # What a change should pass before review: formatting, lints, tests.
 check: setup

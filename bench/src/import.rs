@@ -91,7 +91,8 @@ pub fn run(models: &[String], folder: &Path) -> Result<Value, String> {
         }));
     }
     let per_byte: Vec<f64> = rows.iter().filter_map(|row| row["import_ns_per_byte"].as_f64()).collect();
-    let spread = per_byte.iter().cloned().fold(0.0_f64, f64::max) / per_byte.iter().cloned().fold(f64::INFINITY, f64::min);
+    let spread =
+        per_byte.iter().cloned().fold(0.0_f64, f64::max) / per_byte.iter().cloned().fold(f64::INFINITY, f64::min);
     Ok(json!({
         "benchmark": "onnx-import",
         "baseline": "reading the same file's bytes (std::fs::read), in a fresh process each",

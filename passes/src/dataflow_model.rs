@@ -219,7 +219,8 @@ fn layer_kind(op: &OperationRef, name: &str, arithmetic: &Arithmetic) -> Result<
             LayerKind::GlobalPooling(GlobalPooling { coarse: int(op, "coarse")?, data_width, accumulator_width })
         }
         "dataflow.fork" => {
-            LayerKind::Split(Split { ports_out: op.result_count() as u32, coarse: lanes(input), data_width })
+            let coarse = attr::int(op, "coarse").map_or(lanes(input), |coarse| coarse.max(1) as u32);
+            LayerKind::Split(Split { ports_out: op.result_count() as u32, coarse, data_width })
         }
         "dataflow.squeeze" => {
             let output = op.result(0).map_err(|_| "missing output")?;
@@ -238,18 +239,33 @@ fn layer_kind(op: &OperationRef, name: &str, arithmetic: &Arithmetic) -> Result<
 
 /// The name a layer takes from its engine: the location's name (an ONNX or torchvision node name), else its
 /// kind and position.
-fn layer_name(op: &OperationRef, index: usize, taken: &mut HashMap<String, usize>) -> String {
-    let base = match SourceLocation::from_mlir(op.location(), "") {
+fn base_name(op: &OperationRef, index: usize) -> String {
+    match SourceLocation::from_mlir(op.location(), "") {
         SourceLocation::Name { name, .. } => name,
         _ => format!("{}_{index}", op_name(op).trim_start_matches("dataflow.")),
-    };
-    let count = taken.entry(base.clone()).or_insert(0);
-    *count += 1;
-    if *count == 1 {
-        base
-    } else {
-        format!("{base}_{}", *count - 1)
     }
+}
+
+/// Makes `names` unique, keeping the first of each and suffixing later ones with `_2`, `_3`, ... past any name
+/// already in use.
+fn unique_names(names: Vec<String>) -> Vec<String> {
+    let mut taken: std::collections::HashSet<String> = names.iter().cloned().collect();
+    let mut seen = std::collections::HashSet::new();
+    names
+        .into_iter()
+        .map(|name| {
+            if seen.insert(name.clone()) {
+                return name;
+            }
+            let mut suffix = 2;
+            while taken.contains(&format!("{name}_{suffix}")) {
+                suffix += 1;
+            }
+            let unique = format!("{name}_{suffix}");
+            taken.insert(unique.clone());
+            unique
+        })
+        .collect()
 }
 
 /// Reads the pipeline of `function` (a `dataflow.pipeline` function). FIFOs are wires here: the cost model
@@ -268,7 +284,6 @@ pub fn extract<'c, 'a>(
     let mut edges = Vec::new();
     // The layer (and its output port) that produces each stream value.
     let mut producer: HashMap<usize, usize> = HashMap::new();
-    let mut taken = HashMap::new();
     let mut next = body.first_operation();
     while let Some(op) = next {
         next = op.next_in_block();
@@ -301,8 +316,12 @@ pub fn extract<'c, 'a>(
             producer.insert(key(result.into()), index);
         }
         let port_limits = PortLimits::for_ports(stream_operands.len() as u32, op.result_count() as u32);
-        layers.push(Layer { name: layer_name(&op, index, &mut taken), input, output, kind, port_limits });
+        layers.push(Layer { name: base_name(&op, index), input, output, kind, port_limits });
         engines.push(op);
+    }
+    let names = unique_names(layers.iter().map(|layer| layer.name.clone()).collect());
+    for (layer, name) in layers.iter_mut().zip(names) {
+        layer.name = name;
     }
     let pipeline = Pipeline::new(layers, &edges, 1).map_err(|error| (function, error.to_string()))?;
     Ok(ExtractedPipeline { pipeline, engines })

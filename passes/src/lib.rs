@@ -8,6 +8,7 @@ pub mod cse;
 pub mod dataflow_model;
 pub mod dataflow_to_memory;
 pub mod dce;
+pub mod dse;
 pub mod estimate;
 pub mod fold_batchnorm;
 pub mod graph_to_dataflow;
@@ -29,6 +30,7 @@ pub fn registry() -> PassRegistry {
             &cse::ENTRY,
             &dataflow_to_memory::ENTRY,
             &dce::ENTRY,
+            &dse::ENTRY,
             &estimate::ENTRY,
             &fold_batchnorm::ENTRY,
             &graph_to_dataflow::ENTRY,

@@ -13,7 +13,7 @@ use melior::ir::{
     block::BlockLike,
     operation::{OperationBuilder, OperationLike, OperationMutLike, OperationRefMut},
     r#type::FunctionType,
-    OperationRef, RegionLike, Type, Value, ValueLike,
+    Location, OperationRef, RegionLike, Type, Value, ValueLike,
 };
 
 /// The parallelism attributes an engine may carry.
@@ -23,9 +23,18 @@ const FACTORS: [&str; 5] = ["coarse_in", "coarse_out", "coarse_group", "fine", "
 pub static ENTRY: PassEntry = PassEntry {
     info: PassInfo {
         name: "dataflow-set-parallelism",
-        summary: "Set the parallelism (and streamed weights) of named engines; make stream lanes agree, inserting squeezes",
-        description: "Sets the given factors (0 leaves a factor as it is) on every engine whose location name is                       `engine` (all engines when it is empty), and with `stream_weights` the number of weight \
-                      blocks its weight memory streams from DRAM (see `convert-dataflow-to-memory`), then legalises the pipeline: each engine's output                       stream gets its output lanes (coarse_out x coarse_group for a convolution, coarse_out for a                       fully connected engine, coarse for the others), forks and FIFOs pass their input's lanes on,                       and where a stream's lanes differ from what its reader takes, a `dataflow.squeeze` converts                       the rate. Squeezes that no longer change anything are removed; the function's result types                       follow. Factors are checked by the verifier afterwards (they must divide what they split).",
+        summary:
+            "Set the parallelism (and streamed weights) of named engines; make stream lanes agree, inserting squeezes",
+        description: "Sets the given factors (0 leaves a factor as it is) on every engine whose location name is \
+                      `engine` (all engines when it is empty), and with `stream_weights` the number of weight \
+                      blocks its weight memory streams from DRAM (see `convert-dataflow-to-memory`). Then it \
+                      legalises the pipeline: each engine's output stream gets its output lanes (coarse_out x \
+                      coarse_group for a convolution, coarse_out for a fully connected engine, coarse for the \
+                      others), forks and FIFOs pass their input's lanes on, and where a stream's lanes differ from \
+                      what its reader takes, a `dataflow.squeeze` converts the rate (a pipeline input read by one \
+                      engine takes that engine's lanes instead). Squeezes that no longer change anything are \
+                      removed; the function's result types follow. Factors are checked by the verifier afterwards \
+                      (they must divide what they split).",
         anchor: Some("func.func"),
         options: &[
             OptionInfo { name: "engine", kind: OptionKind::String, default: "", help: "the engine's location name" },
@@ -33,7 +42,12 @@ pub static ENTRY: PassEntry = PassEntry {
             OptionInfo { name: "coarse_out", kind: OptionKind::UInt, default: "0", help: "output lanes" },
             OptionInfo { name: "coarse_group", kind: OptionKind::UInt, default: "0", help: "groups in parallel" },
             OptionInfo { name: "fine", kind: OptionKind::UInt, default: "0", help: "multipliers per kernel window" },
-            OptionInfo { name: "coarse", kind: OptionKind::UInt, default: "0", help: "lanes of non-convolution engines" },
+            OptionInfo {
+                name: "coarse",
+                kind: OptionKind::UInt,
+                default: "0",
+                help: "lanes of non-convolution engines",
+            },
             OptionInfo {
                 name: "stream_weights",
                 kind: OptionKind::Int,
@@ -100,8 +114,33 @@ fn engine_lanes(op: &OperationRef, name: &str) -> Result<Option<(i64, i64)>, Str
             let coarse = get("coarse")?;
             Some((coarse, coarse))
         }
+        // A fork follows its input unless given lanes of its own (as the search may, like fpgaConvNet's split).
+        "dataflow.fork" if op.has_attribute("coarse") => {
+            let coarse = get("coarse")?;
+            Some((coarse, coarse))
+        }
         _ => None,
     })
+}
+
+/// A squeeze is named as fpgaConvNet names them, `<producer>_squeeze_<consumer>`.
+fn squeeze_location<'c>(operand: Value<'c, '_>, consumer: &OperationRef<'c, '_>) -> Location<'c> {
+    let name_of = |location: Location| match SourceLocation::from_mlir(location, "") {
+        SourceLocation::Name { name, .. } => Some(name),
+        _ => None,
+    };
+    let producer = defining_op(operand).and_then(|def| name_of(def.location())).unwrap_or_else(|| "input".into());
+    match name_of(consumer.location()) {
+        Some(consumer_name) => {
+            let context = consumer.context();
+            Location::name(
+                unsafe { context.to_ref() },
+                &format!("{producer}_squeeze_{consumer_name}"),
+                consumer.location(),
+            )
+        }
+        None => consumer.location(),
+    }
 }
 
 fn with_lanes<'c>(value: Value<'c, '_>, lanes: i64) -> Result<Type<'c>, String> {
@@ -143,6 +182,12 @@ pub fn legalize_lanes(function: OperationRef<'_, '_>, cx: &PassContext) -> PassR
                             continue;
                         }
                         let converted = with_lanes(operand, lanes_in).map_err(fail)?;
+                        // A pipeline input read only here arrives with the lanes the engine takes, as fpgaConvNet's
+                        // input DMA delivers them.
+                        if operand.is_block_argument() && users(operand).len() == 1 {
+                            operand.set_type(converted);
+                            continue;
+                        }
                         // A squeeze that feeds only this engine is retargeted, and dropped if it converts nothing.
                         let feeding = defining_op(operand)
                             .filter(|def| op_name(def) == "dataflow.squeeze" && users(operand).len() == 1);
@@ -156,7 +201,7 @@ pub fn legalize_lanes(function: OperationRef<'_, '_>, cx: &PassContext) -> PassR
                             }
                             continue;
                         }
-                        let squeeze = OperationBuilder::new("dataflow.squeeze", op.location())
+                        let squeeze = OperationBuilder::new("dataflow.squeeze", squeeze_location(operand, &op))
                             .add_operands(&[operand])
                             .add_results(&[converted])
                             .build()

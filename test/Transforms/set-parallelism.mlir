@@ -5,11 +5,11 @@
 // RUN: autows-opt %t --pass-pipeline='builtin.module(dataflow-set-parallelism{coarse_in=1 coarse_out=1 fine=1 coarse=1})' | FileCheck %s --check-prefix=ONE
 // ONE-NOT: dataflow.squeeze
 
-// The convolution gets coarse_in 2 and coarse_out 4: streams follow, squeezes convert where neighbours disagree.
+// The convolution gets coarse_in 2 and coarse_out 4: streams follow, squeezes convert where neighbours disagree,
+// and the pipeline input arrives with the two lanes the convolution reads.
 // CHECK-LABEL: func.func @pipeline
-// CHECK-SAME: -> !dataflow.stream<tensor<1x8x8x8xf32>, 1 : i64>
-// CHECK: %[[IN:.*]] = "dataflow.squeeze"(%arg0) : (!dataflow.stream<tensor<1x8x8x8xf32>, 1 : i64>) -> !dataflow.stream<tensor<1x8x8x8xf32>, 2 : i64>
-// CHECK: %[[C:.*]] = "dataflow.conv"(%[[IN]], %{{.*}}) {coarse_group = 1 : i64, coarse_in = 2 : i64, coarse_out = 4 : i64, {{.*}}fine = 9 : i64{{.*}} -> !dataflow.stream<tensor<1x8x8x8xf32>, 4 : i64>
+// CHECK-SAME: (%arg0: !dataflow.stream<tensor<1x8x8x8xf32>, 2 : i64>) -> !dataflow.stream<tensor<1x8x8x8xf32>, 1 : i64>
+// CHECK: %[[C:.*]] = "dataflow.conv"(%arg0, %{{.*}}) {coarse_group = 1 : i64, coarse_in = 2 : i64, coarse_out = 4 : i64, {{.*}}fine = 9 : i64{{.*}} -> !dataflow.stream<tensor<1x8x8x8xf32>, 4 : i64>
 // CHECK: %[[F:.*]]:2 = "dataflow.fork"(%[[C]]) : (!dataflow.stream<tensor<1x8x8x8xf32>, 4 : i64>) -> (!dataflow.stream<tensor<1x8x8x8xf32>, 4 : i64>, !dataflow.stream<tensor<1x8x8x8xf32>, 4 : i64>)
 // CHECK: %[[S:.*]] = "dataflow.squeeze"(%[[F]]#0) {{.*}} -> !dataflow.stream<tensor<1x8x8x8xf32>, 1 : i64>
 // CHECK: %[[R:.*]] = "dataflow.activation"(%[[S]])

@@ -22,8 +22,84 @@ pub struct DriverArgs {
 enum Command {
     /// Evaluate a design given in fpgaConvNet's config.json schema and write fpgaConvNet's report.json schema.
     Estimate(EstimateArgs),
+    /// Compile a network (an ONNX file or a built-in model) into an accelerator design, writing every level and
+    /// the reports to OUT/.
+    Compile(CompileArgs),
     /// List the built-in devices.
     Devices,
+}
+
+#[derive(Args, Debug)]
+struct CompileArgs {
+    /// The network, as an ONNX file.
+    input: Option<String>,
+    /// A built-in model instead of a file (see `autows-translate --list-models`).
+    #[arg(long = "model", value_name = "NAME", conflicts_with = "input")]
+    model: Option<String>,
+    #[command(flatten)]
+    device: DeviceChoice,
+    /// The quantisation: w<weight bits>a<activation bits>[p<binary point>][-bfp|-fixed].
+    #[arg(long = "quant", default_value = "w4a5")]
+    quant: String,
+    /// The search: our default, or AutoWS's own greedy as a baseline.
+    #[arg(long = "dse", default_value = "default", value_parser = ["default", "autows-greedy"])]
+    dse: String,
+    /// What to optimise.
+    #[arg(long = "objective", default_value = "throughput", value_parser = ["throughput", "latency"])]
+    objective: String,
+    /// Keep every weight on chip (vanilla fpgaConvNet) instead of streaming part of them.
+    #[arg(long = "no-streaming")]
+    no_streaming: bool,
+    /// Seconds the search may take.
+    #[arg(long = "time-limit", default_value_t = 60.0)]
+    time_limit: f64,
+    /// Seed of the search's random choices.
+    #[arg(long = "seed", default_value_t = 0)]
+    seed: u64,
+    /// When nothing fits, write the best partial design instead of failing.
+    #[arg(long = "partial")]
+    partial: bool,
+    /// The output folder.
+    #[arg(short = 'o', value_name = "OUT")]
+    output: String,
+    /// No progress messages.
+    #[arg(long = "quiet")]
+    quiet: bool,
+}
+
+fn compile(args: &CompileArgs) -> Result<(), (String, String)> {
+    let tool = |message: String| ("autows".to_string(), message);
+    args.quant.parse::<autows_interp::QuantSpec>().map_err(|error| tool(error.to_string()))?;
+    let device = args.device.load().map_err(tool)?;
+    let device_option = match &args.device.device_file {
+        Some(path) => format!("device-file={path}"),
+        None => format!("device={}", args.device.device),
+    };
+    let network = match (&args.model, &args.input) {
+        (Some(name), _) => autows_zoo::build(name).map_err(|error| (name.clone(), error.to_string()))?,
+        (None, Some(path)) => autows_onnx::import_file(path).map_err(|error| {
+            let location = error.node().unwrap_or(path).to_string();
+            (location, error.to_string())
+        })?,
+        (None, None) => return Err(tool("give an ONNX file or --model NAME".into())),
+    };
+    let search_options = format!(
+        "dse={} objective={} streaming={} time-limit={} seed={} partial={}",
+        args.dse, args.objective, !args.no_streaming, args.time_limit, args.seed, args.partial
+    );
+    let request = crate::compile::CompileRequest {
+        network,
+        device,
+        device_option,
+        quantization: args.quant.clone(),
+        search_options,
+        output: args.output.clone().into(),
+        progress: !args.quiet,
+    };
+    let summary = crate::compile::compile(&request).map_err(|message| (String::new(), message))?;
+    eprintln!("{summary}");
+    eprintln!("wrote {}/{{graph,dataflow,memory}}.mlir, report.json, config.json, report.html", args.output);
+    Ok(())
 }
 
 /// Where the target device comes from.
@@ -105,6 +181,7 @@ pub fn main_with_args(args: Vec<String>) -> ExitCode {
     };
     let result = match &args.command {
         Command::Estimate(estimate_args) => estimate(estimate_args),
+        Command::Compile(compile_args) => compile(compile_args),
         Command::Devices => {
             for name in autows_device::builtin_names() {
                 if let Ok(device) = Device::builtin(name) {
@@ -122,7 +199,12 @@ pub fn main_with_args(args: Vec<String>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err((location, message)) => {
-            eprintln!("{location}: error: {message}");
+            // Diagnostics from the passes arrive rendered, with their own locations.
+            if location.is_empty() {
+                eprintln!("{message}");
+            } else {
+                eprintln!("{location}: error: {message}");
+            }
             ExitCode::FAILURE
         }
     }

@@ -35,7 +35,7 @@ mod weights;
 /// RAM block counts, re-exported because every resource figure of this crate uses them.
 pub use autows_device::{Bram18, Uram};
 pub use coefficients::coefficient_table;
-pub use config::{parse_config, read_config_file, ConfigError};
+pub use config::{parse_config, read_config_file, write_config, ConfigError};
 pub use depth::layer_depth;
 pub use design::{evaluate_design, Design, DesignCost, Partition};
 pub use error::{LayerError, LayerProblem, PipelineError};

@@ -7,10 +7,12 @@
 mod error;
 mod layers;
 mod schema;
+mod write;
 
 use std::path::Path;
 
 pub use error::ConfigError;
+pub use write::write_config;
 
 use crate::design::{Design, Partition};
 use crate::pipeline::Pipeline;
