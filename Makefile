@@ -1,8 +1,7 @@
 # The two commands of the README: `make run` and `make test`. Both install what is missing first.
 CARGO ?= cargo
 OPT := target/release/autows-opt
-EXAMPLE := examples/resnet-block.mlir
-EXAMPLE_PIPELINE := builtin.module(canonicalize,autows-cse{report},autows-dce{report},cse)
+OUT := out/resnet18-zcu102
 
 .PHONY: all setup build run test bench check fmt lint docs clean
 
@@ -14,10 +13,10 @@ setup:
 build: setup
 	$(CARGO) build --release --locked
 
-# The main job. Until the end-to-end driver lands, it runs autows-opt on the example pipeline.
+# The main job: the built-in ResNet-18 at w4a5 for a ZCU102, every level and the reports in $(OUT)/.
 run: build
-	@echo "== autows-opt $(EXAMPLE) --pass-pipeline='$(EXAMPLE_PIPELINE)'"
-	@$(OPT) $(EXAMPLE) --pass-pipeline='$(EXAMPLE_PIPELINE)'
+	target/release/autows compile --model resnet18 --device zcu102 --quant w4a5 -o $(OUT)
+	@echo "report: $(OUT)/report.html (also report.json, config.json, graph/dataflow/memory.mlir)"
 
 # The whole suite: unit tests of every crate and the lit-style suite under test/.
 test: setup
@@ -28,6 +27,7 @@ bench: setup
 	$(CARGO) build --release --locked -p autows-bench
 	target/release/autows-bench cost --model resnet50 --device zcu102
 	target/release/autows-bench import --model resnet50 --model vgg16
+	target/release/autows-bench dse
 
 # What a change should pass before review: formatting, lints, tests.
 check: setup

@@ -3,6 +3,7 @@
 //! absolute times do not.
 
 mod cost;
+mod dse;
 mod import;
 mod pipeline;
 mod timing;
@@ -40,6 +41,15 @@ enum Benchmark {
         #[arg(long = "model", default_values_t = ["resnet50".to_string(), "vgg16".to_string()])]
         models: Vec<String>,
     },
+    /// The design-space search against AutoWS's greedy and vanilla, per model and device.
+    Dse {
+        /// Built-in models.
+        #[arg(long = "model", default_values_t = ["resnet18".to_string(), "resnet50".to_string(), "mobilenetv2".to_string(), "vgg16".to_string()])]
+        models: Vec<String>,
+        /// Built-in devices.
+        #[arg(long = "device", default_values_t = ["zcu102".to_string(), "zc706".to_string(), "u250".to_string()])]
+        devices: Vec<String>,
+    },
     /// One measured step in a fresh process (used by `import`).
     #[command(hide = true)]
     MeasureOnce {
@@ -54,6 +64,7 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let (name, result) = match &args.benchmark {
         Benchmark::Cost { model, device } => (format!("cost-{model}"), cost::run(model, device, args.seconds)),
+        Benchmark::Dse { models, devices } => ("dse".to_string(), dse::run(models, devices)),
         Benchmark::Import { models } => ("onnx-import".to_string(), import::run(models, &args.out.join("models"))),
         Benchmark::MeasureOnce { step, path } => {
             return match import::measure_once(step, path) {

@@ -151,9 +151,10 @@ pub fn candidates(layer: &Layer) -> Vec<Parallelism> {
             all
         }
         LayerKind::InnerProduct(fc) => {
-            let flattened = u32::try_from(layer.input.words()).unwrap_or(1);
+            // Input lanes split the channels of the incoming feature map (a squeeze feeding the engine converts
+            // over channels), so they divide the channels, not just the flattened size.
             let mut all = Vec::new();
-            for coarse_in in divisors(flattened) {
+            for coarse_in in divisors(layer.input.channels) {
                 for coarse_out in divisors(fc.filters) {
                     all.push(Parallelism::InnerProduct { coarse_in, coarse_out });
                 }
