@@ -2,11 +2,12 @@
 //! between chip and DRAM.
 
 use crate::dataflow_model::{extract, STREAM_WEIGHTS, USE_URAM};
+use crate::device_options::{self, DEVICE, DEVICE_FILE};
 use autows_cost::{CostModel, FpgaConvNetModel, WeightMemory};
 use autows_device::Device;
 use autows_ir::{
     attributes::{float_attr, int_attr, named, string_attr},
-    pass::{OptionInfo, OptionKind, Pass, PassContext, PassEntry, PassInfo, PassOptions, PassResult},
+    pass::{Pass, PassContext, PassEntry, PassInfo, PassOptions, PassResult},
     rewrite::op_name,
     types::TensorType,
 };
@@ -35,22 +36,10 @@ pub static ENTRY: PassEntry = PassEntry {
                       the engine's own pace. One `memory.dma_port` per pipeline describes the device's AXI port \
                       and DRAM bandwidth.",
         anchor: Some("func.func"),
-        options: &[
-            OptionInfo { name: "device", kind: OptionKind::String, default: "zcu102", help: "a built-in device" },
-            OptionInfo {
-                name: "device-file",
-                kind: OptionKind::String,
-                default: "",
-                help: "a device description in JSON (overrides device)",
-            },
-        ],
+        options: &[DEVICE, DEVICE_FILE],
     },
     create: |options: &PassOptions| {
-        let device = match options.string("device-file") {
-            "" => Device::builtin(options.string("device")),
-            path => Device::from_json_file(path),
-        }
-        .map_err(|error| error.to_string())?;
+        let device = device_options::device(options)?;
         Ok(Box::new(DataflowToMemory { device }))
     },
 };

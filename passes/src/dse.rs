@@ -1,5 +1,6 @@
 //! `autows-dse`: chooses every engine's parallelism and how much of its weights stream from DRAM.
 
+use crate::device_options::{self, DEVICE, DEVICE_FILE};
 use crate::{dataflow_model::extract, graph_to_dataflow::PIPELINE_ATTRIBUTE, set_parallelism::legalize_lanes};
 use autows_cost::{Fidelity, FpgaConvNetModel, LayerKind};
 use autows_device::Device;
@@ -42,13 +43,8 @@ pub static ENTRY: PassEntry = PassEntry {
                       closest design instead, with a warning.",
         anchor: Some("func.func"),
         options: &[
-            OptionInfo { name: "device", kind: OptionKind::String, default: "zcu102", help: "a built-in device" },
-            OptionInfo {
-                name: "device-file",
-                kind: OptionKind::String,
-                default: "",
-                help: "a device description in JSON (overrides device)",
-            },
+            DEVICE,
+            DEVICE_FILE,
             OptionInfo {
                 name: "dse",
                 kind: OptionKind::Enum(&["default", "autows-greedy"]),
@@ -85,11 +81,7 @@ pub static ENTRY: PassEntry = PassEntry {
         ],
     },
     create: |options: &PassOptions| {
-        let device = match options.string("device-file") {
-            "" => Device::builtin(options.string("device")),
-            path => Device::from_json_file(path),
-        }
-        .map_err(|error| error.to_string())?;
+        let device = device_options::device(options)?;
         let model = match options.string("mode").parse::<Fidelity>() {
             Ok(Fidelity::Strict) => FpgaConvNetModel::strict(),
             _ => FpgaConvNetModel::fpgaconvnet(),

@@ -1,6 +1,7 @@
 //! `autows-estimate`: the cost model's figures for every engine and for the whole pipeline.
 
 use crate::dataflow_model::extract;
+use crate::device_options::{self, DEVICE, DEVICE_FILE};
 use autows_cost::{CostModel, Fidelity, FpgaConvNetModel, LayerCost, PipelineCost, Resource};
 use autows_device::Device;
 use autows_ir::{
@@ -35,13 +36,8 @@ pub static ENTRY: PassEntry = PassEntry {
                       `mode=strict` corrects its quirks.",
         anchor: Some("func.func"),
         options: &[
-            OptionInfo { name: "device", kind: OptionKind::String, default: "zcu102", help: "a built-in device" },
-            OptionInfo {
-                name: "device-file",
-                kind: OptionKind::String,
-                default: "",
-                help: "a device description in JSON (overrides device)",
-            },
+            DEVICE,
+            DEVICE_FILE,
             OptionInfo {
                 name: "mode",
                 kind: OptionKind::Enum(&["fpgaconvnet", "strict"]),
@@ -52,11 +48,7 @@ pub static ENTRY: PassEntry = PassEntry {
         ],
     },
     create: |options: &PassOptions| {
-        let device = match options.string("device-file") {
-            "" => Device::builtin(options.string("device")),
-            path => Device::from_json_file(path),
-        }
-        .map_err(|error| error.to_string())?;
+        let device = device_options::device(options)?;
         let fidelity: Fidelity = options.string("mode").parse().map_err(|_| "unknown mode".to_string())?;
         Ok(Box::new(Estimate {
             device,

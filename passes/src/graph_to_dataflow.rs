@@ -5,15 +5,14 @@ use autows_ir::{
     attributes::{self as attr, i64_array_attr, int_attr, named, string_attr},
     diagnostics::SourceLocation,
     pass::{OptionInfo, Pass, PassContext, PassEntry, PassInfo, PassOptions, PassResult},
-    rewrite::{defining_op, erase, op_name, users},
+    rewrite::{defining_op, erase, op_name, sync_function_type, users},
     types::{StreamType, TensorType},
 };
 use melior::{
     ir::{
-        attribute::{Attribute, TypeAttribute},
+        attribute::Attribute,
         block::BlockLike,
         operation::{OperationBuilder, OperationLike, OperationMutLike, OperationRefMut},
-        r#type::FunctionType,
         BlockRef, Identifier, Location, OperationRef, RegionLike, Type, Value, ValueLike,
     },
     Context,
@@ -314,7 +313,6 @@ impl Pass for GraphToDataflow {
             next = op.next_in_block();
             let name = op_name(&op);
             if name == "func.return" {
-                let mut results = Vec::new();
                 for index in 0..op.operand_count() {
                     let Ok(value) = op.operand(index) else { continue };
                     let Some(stream) = streams.get(&(value.to_raw().ptr as usize)).copied() else {
@@ -322,13 +320,8 @@ impl Pass for GraphToDataflow {
                     };
                     let mut ret = unsafe { OperationRefMut::from_raw(op.to_raw()) };
                     ret.set_operand(index, stream);
-                    results.push(stream.r#type());
                 }
-                let inputs: Vec<Type> =
-                    (0..body.argument_count()).filter_map(|i| body.argument(i).ok()).map(|a| a.r#type()).collect();
-                let function_type = FunctionType::new(context, &inputs, &results);
-                let mut function = unsafe { OperationRefMut::from_raw(function.to_raw()) };
-                function.set_attribute("function_type", TypeAttribute::new(function_type.into()).into());
+                sync_function_type(function);
                 continue;
             }
             if !name.starts_with("graph.") || parameters.contains_op(&op) {

@@ -3,16 +3,10 @@
 use crate::rules::graph_result_shape;
 use autows_ir::{
     pass::{OptionInfo, Pass, PassContext, PassEntry, PassInfo, PassOptions, PassResult},
-    rewrite::op_name,
+    rewrite::{op_name, sync_function_type},
     types::TensorType,
 };
-use melior::ir::{
-    attribute::TypeAttribute,
-    block::BlockLike,
-    operation::{OperationLike, OperationMutLike},
-    r#type::FunctionType,
-    OperationRef, RegionLike, Type, ValueLike,
-};
+use melior::ir::{block::BlockLike, operation::OperationLike, OperationRef, RegionLike, ValueLike};
 
 /// The registry entry.
 pub static ENTRY: PassEntry = PassEntry {
@@ -45,15 +39,6 @@ impl Pass for InferShapes {
         while let Some(op) = next {
             next = op.next_in_block();
             let name = op_name(&op);
-            if name == "func.return" {
-                let results: Vec<Type> = op.operands().map(|value| value.r#type()).collect();
-                let inputs: Vec<Type> =
-                    (0..body.argument_count()).filter_map(|i| body.argument(i).ok()).map(|a| a.r#type()).collect();
-                let function_type = FunctionType::new(context, &inputs, &results);
-                let mut function = unsafe { melior::ir::operation::OperationRefMut::from_raw(function.to_raw()) };
-                function.set_attribute("function_type", TypeAttribute::new(function_type.into()).into());
-                continue;
-            }
             if !name.starts_with("graph.") {
                 continue;
             }
@@ -95,6 +80,7 @@ impl Pass for InferShapes {
             };
             result.set_type(new_type);
         }
+        sync_function_type(function);
         Ok(())
     }
 }

@@ -8,6 +8,7 @@ pub mod cse;
 pub mod dataflow_model;
 pub mod dataflow_to_memory;
 pub mod dce;
+mod device_options;
 pub mod dse;
 pub mod estimate;
 pub mod fold_batchnorm;

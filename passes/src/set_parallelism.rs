@@ -5,14 +5,12 @@ use autows_ir::{
     attributes::{self as attr, int_attr},
     diagnostics::SourceLocation,
     pass::{OptionInfo, OptionKind, Pass, PassContext, PassEntry, PassInfo, PassOptions, PassResult},
-    rewrite::{defining_op, erase, op_name, replace_all_uses, users},
+    rewrite::{defining_op, erase, op_name, replace_all_uses, sync_function_type, users},
     types::StreamType,
 };
 use melior::ir::{
-    attribute::TypeAttribute,
     block::BlockLike,
     operation::{OperationBuilder, OperationLike, OperationMutLike, OperationRefMut},
-    r#type::FunctionType,
     Location, OperationRef, RegionLike, Type, Value, ValueLike,
 };
 
@@ -157,18 +155,6 @@ pub fn legalize_lanes(function: OperationRef<'_, '_>, cx: &PassContext) -> PassR
         while let Some(op) = next {
             next = op.next_in_block();
             let name = op_name(&op);
-            if name == "func.return" {
-                let results: Vec<Type> = op.operands().map(|value| value.r#type()).collect();
-                let inputs: Vec<Type> =
-                    (0..body.argument_count()).filter_map(|i| body.argument(i).ok()).map(|a| a.r#type()).collect();
-                // The reference lives as long as `context_ref`, to the end of this scope.
-                let context_ref = function.context();
-                let context = unsafe { context_ref.to_ref() };
-                let mut function = unsafe { OperationRefMut::from_raw(function.to_raw()) };
-                let function_type = FunctionType::new(context, &inputs, &results);
-                function.set_attribute("function_type", TypeAttribute::new(function_type.into()).into());
-                continue;
-            }
             if !name.starts_with("dataflow.") {
                 continue;
             }
@@ -230,6 +216,7 @@ pub fn legalize_lanes(function: OperationRef<'_, '_>, cx: &PassContext) -> PassR
                 }
             }
         }
+        sync_function_type(function);
         Ok(())
     }
 }

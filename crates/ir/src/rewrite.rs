@@ -61,3 +61,20 @@ pub fn op_name<'c: 'a, 'a>(op: &impl OperationLike<'c, 'a>) -> String {
 pub fn is_project_op<'c: 'a, 'a>(op: &impl OperationLike<'c, 'a>) -> bool {
     matches!(dialect_of(&op_name(op)), "graph" | "dataflow" | "memory")
 }
+
+/// Sets a `func.func`'s `function_type` from its entry block's argument types and the types its `func.return`
+/// returns, after a pass changed them.
+pub fn sync_function_type(function: OperationRef) {
+    use melior::ir::{
+        attribute::TypeAttribute, block::BlockLike, operation::OperationMutLike, r#type::FunctionType, RegionLike, Type,
+    };
+    let Some(body) = function.region(0).ok().and_then(|region| region.first_block()) else { return };
+    let inputs: Vec<Type> =
+        (0..body.argument_count()).filter_map(|i| body.argument(i).ok()).map(|a| a.r#type()).collect();
+    let Some(terminator) = body.terminator() else { return };
+    let results: Vec<Type> = terminator.operands().map(|value| value.r#type()).collect();
+    let context = function.context();
+    let function_type = FunctionType::new(unsafe { context.to_ref() }, &inputs, &results);
+    let mut function = unsafe { melior::ir::operation::OperationRefMut::from_raw(function.to_raw()) };
+    function.set_attribute("function_type", TypeAttribute::new(function_type.into()).into());
+}
