@@ -28,6 +28,7 @@ bench: setup
 	target/release/autows-bench cost --model resnet50 --device zcu102
 	target/release/autows-bench import --model resnet50 --model vgg16
 	target/release/autows-bench dse
+	target/release/autows-bench eqsat
 
 # What a change should pass before review: formatting, lints, tests.
 check: setup

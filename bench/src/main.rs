@@ -4,6 +4,7 @@
 
 mod cost;
 mod dse;
+mod eqsat;
 mod import;
 mod pipeline;
 mod timing;
@@ -50,6 +51,12 @@ enum Benchmark {
         #[arg(long = "device", default_values_t = ["zcu102".to_string(), "zc706".to_string(), "u250".to_string()])]
         devices: Vec<String>,
     },
+    /// Equality saturation: time, e-graph size and compute nodes before and after.
+    Eqsat {
+        /// Built-in models.
+        #[arg(long = "model", default_values_t = ["resnet50".to_string(), "mobilenetv2".to_string()])]
+        models: Vec<String>,
+    },
     /// One measured step in a fresh process (used by `import`).
     #[command(hide = true)]
     MeasureOnce {
@@ -65,6 +72,7 @@ fn main() -> ExitCode {
     let (name, result) = match &args.benchmark {
         Benchmark::Cost { model, device } => (format!("cost-{model}"), cost::run(model, device, args.seconds)),
         Benchmark::Dse { models, devices } => ("dse".to_string(), dse::run(models, devices)),
+        Benchmark::Eqsat { models } => ("eqsat".to_string(), eqsat::run(models)),
         Benchmark::Import { models } => ("onnx-import".to_string(), import::run(models, &args.out.join("models"))),
         Benchmark::MeasureOnce { step, path } => {
             return match import::measure_once(step, path) {

@@ -10,6 +10,7 @@ pub mod dataflow_to_memory;
 pub mod dce;
 mod device_options;
 pub mod dse;
+pub mod eqsat;
 pub mod estimate;
 pub mod fold_batchnorm;
 pub mod graph_to_dataflow;
@@ -32,6 +33,7 @@ pub fn registry() -> PassRegistry {
             &dataflow_to_memory::ENTRY,
             &dce::ENTRY,
             &dse::ENTRY,
+            &eqsat::ENTRY,
             &estimate::ENTRY,
             &fold_batchnorm::ENTRY,
             &graph_to_dataflow::ENTRY,
