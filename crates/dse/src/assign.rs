@@ -195,26 +195,11 @@ impl<'a> Pricing<'a> {
                 both.extend(down.iter().copied().filter(|change| !up.iter().any(|u| u.0 == change.0)));
                 variants.push(both);
             }
-            for mut changes in variants {
-                changes.retain(|&(changed, option)| selection[changed] != option);
-                if changes.is_empty() {
-                    continue;
-                }
-                let delta = self.delta(selection, &changes, seen);
-                if delta < -1e-12 && best.as_ref().is_none_or(|(best_delta, _)| delta < *best_delta) {
-                    best = Some((delta, changes));
-                }
+            for changes in variants {
+                self.keep_if_better(selection, changes, seen, &mut best);
             }
         }
-        match best {
-            Some((_, changes)) => {
-                for (changed, option) in changes {
-                    selection[changed] = option;
-                }
-                true
-            }
-            None => false,
-        }
+        apply_best(selection, best)
     }
 
     fn improve_component(&self, selection: &mut [usize], component: usize, seen: &mut [bool]) -> bool {
@@ -223,24 +208,41 @@ impl<'a> Pricing<'a> {
         let mut best: Option<(f64, Vec<(usize, usize)>)> = None;
         for choice in &problem.choices[first] {
             let Parallelism::Coarse(coarse) = choice.parallelism else { continue };
-            let Some(mut changes) = self.component_at(component, coarse) else { continue };
-            changes.retain(|&(changed, option)| selection[changed] != option);
-            if changes.is_empty() {
-                continue;
-            }
-            let delta = self.delta(selection, &changes, seen);
-            if delta < -1e-12 && best.as_ref().is_none_or(|(best_delta, _)| delta < *best_delta) {
-                best = Some((delta, changes));
-            }
+            let Some(changes) = self.component_at(component, coarse) else { continue };
+            self.keep_if_better(selection, changes, seen, &mut best);
         }
-        match best {
-            Some((_, changes)) => {
-                for (changed, option) in changes {
-                    selection[changed] = option;
-                }
-                true
-            }
-            None => false,
+        apply_best(selection, best)
+    }
+
+    /// Keeps `changes` (less those that change nothing) in `best` if they lower the cost more than what `best`
+    /// holds.
+    fn keep_if_better(
+        &self,
+        selection: &[usize],
+        mut changes: Vec<(usize, usize)>,
+        seen: &mut [bool],
+        best: &mut Option<(f64, Vec<(usize, usize)>)>,
+    ) {
+        changes.retain(|&(changed, option)| selection[changed] != option);
+        if changes.is_empty() {
+            return;
         }
+        let delta = self.delta(selection, &changes, seen);
+        if delta < -1e-12 && best.as_ref().is_none_or(|(best_delta, _)| delta < *best_delta) {
+            *best = Some((delta, changes));
+        }
+    }
+}
+
+/// Applies the best improving change found, if any; whether anything changed.
+fn apply_best(selection: &mut [usize], best: Option<(f64, Vec<(usize, usize)>)>) -> bool {
+    match best {
+        Some((_, changes)) => {
+            for (changed, option) in changes {
+                selection[changed] = option;
+            }
+            true
+        }
+        None => false,
     }
 }
