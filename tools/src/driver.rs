@@ -50,8 +50,9 @@ struct CompileArgs {
     /// Keep every weight on chip (vanilla fpgaConvNet) instead of streaming part of them.
     #[arg(long = "no-streaming")]
     no_streaming: bool,
-    /// Seconds the search may take.
-    #[arg(long = "time-limit", default_value_t = 60.0)]
+    /// Seconds the search may take (0: no limit). A limit that cuts the search short makes the result depend on
+    /// the machine's speed; without one the same input gives the same design.
+    #[arg(long = "time-limit", default_value_t = 0.0)]
     time_limit: f64,
     /// Seed of the search's random choices.
     #[arg(long = "seed", default_value_t = 0)]
