@@ -130,6 +130,15 @@ fn streaming(engine: &OperationRef, weights: Value) -> WeightStreaming {
     WeightStreaming { stream_weights: (rows * stream_unit) as u32, use_uram }
 }
 
+/// The engine attribute naming an activation fused into a convolution or fully connected engine
+/// (`graph-fuse`): "relu" or "clip" (with `activation_min` / `activation_max`).
+pub const ACTIVATION: &str = "activation";
+
+/// An activation fused into the engine; fpgaConvNet models one point-wise activation, costed for every kind.
+fn fused_activation(op: &OperationRef) -> Option<ActivationFunction> {
+    op.has_attribute(ACTIVATION).then_some(ActivationFunction::Relu)
+}
+
 fn int(op: &OperationRef, name: &str) -> Result<u32, String> {
     attr::int(op, name).map(|value| value.max(0) as u32).map_err(|error| error.to_string())
 }
@@ -159,6 +168,7 @@ fn layer_kind(op: &OperationRef, name: &str, arithmetic: &Arithmetic) -> Result<
                 has_bias: op.operand_count() > 2,
                 block_floating_point: arithmetic.block_floating_point,
                 streaming: streaming(op, weights),
+                fused_activation: fused_activation(op),
             })
         }
         "dataflow.fc" => {
@@ -175,6 +185,7 @@ fn layer_kind(op: &OperationRef, name: &str, arithmetic: &Arithmetic) -> Result<
                 has_bias: op.operand_count() > 2,
                 block_floating_point: arithmetic.block_floating_point,
                 streaming: streaming(op, weights),
+                fused_activation: fused_activation(op),
             })
         }
         "dataflow.pool" => {

@@ -87,6 +87,13 @@ fn copied<'c>(op: &OperationRef<'c, '_>, names: &[&str]) -> Result<Vec<(Identifi
         .collect()
 }
 
+/// The fused-activation attributes of a convolution or gemm (`graph-fuse`), carried onto its engine.
+fn fused<'c>(op: &OperationRef<'c, '_>) -> Result<Vec<(Identifier<'c>, Attribute<'c>)>, String> {
+    let present: Vec<&str> =
+        ["activation", "activation_min", "activation_max"].into_iter().filter(|name| op.has_attribute(name)).collect();
+    copied(op, &present)
+}
+
 /// Converts one graph operation on activations; returns the stream that replaces its result.
 fn convert<'c, 'a>(
     op: OperationRef<'c, 'a>,
@@ -129,6 +136,7 @@ fn convert<'c, 'a>(
             for factor in ["coarse_in", "coarse_out", "coarse_group", "fine"] {
                 attributes.push(named(c, factor, one()));
             }
+            attributes.extend(fused(&op)?);
             engine("dataflow.conv", &operands, attributes)
         }
         "graph.gemm" | "graph.matmul" => {
@@ -167,7 +175,9 @@ fn convert<'c, 'a>(
             if let Ok(bias) = operand(2) {
                 operands.push(bias);
             }
-            engine("dataflow.fc", &operands, vec![named(c, "coarse_in", one()), named(c, "coarse_out", one())])
+            let mut attributes = vec![named(c, "coarse_in", one()), named(c, "coarse_out", one())];
+            attributes.extend(fused(&op)?);
+            engine("dataflow.fc", &operands, attributes)
         }
         "graph.maxpool" | "graph.avgpool" => {
             let dilations = attr::i64_array(&op, "dilations").unwrap_or_else(|_| vec![1, 1]);

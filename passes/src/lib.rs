@@ -13,6 +13,7 @@ pub mod dse;
 pub mod eqsat;
 pub mod estimate;
 pub mod fold_batchnorm;
+pub mod fuse;
 pub mod graph_to_dataflow;
 pub mod infer_shapes;
 mod parameters;
@@ -36,6 +37,7 @@ pub fn registry() -> PassRegistry {
             &eqsat::ENTRY,
             &estimate::ENTRY,
             &fold_batchnorm::ENTRY,
+            &fuse::ENTRY,
             &graph_to_dataflow::ENTRY,
             &infer_shapes::ENTRY,
             &quantize::ENTRY,

@@ -155,6 +155,13 @@ fn check_graph(name: &str, op: &OperationRef) -> Result<(), Check> {
         .collect();
     let Some(shapes) = shapes else { return Ok(()) };
     let computed = match name {
+        "graph.conv2d" | "graph.gemm" if op.has_attribute("activation") => {
+            check_fused_activation(op)?;
+            match graph_result_shape(name, op, &shapes)? {
+                Some(computed) => computed,
+                None => return Ok(()),
+            }
+        }
         "graph.constant" => return check_constant(op),
         "graph.weight" => return check_weight(op),
         _ => match graph_result_shape(name, op, &shapes)? {
@@ -163,6 +170,21 @@ fn check_graph(name: &str, op: &OperationRef) -> Result<(), Check> {
         },
     };
     expect_result(op, &computed)
+}
+
+/// An activation fused into a convolution or gemm by `graph-fuse`.
+fn check_fused_activation(op: &OperationRef) -> Result<(), Check> {
+    match attr::string(op, "activation")?.as_str() {
+        "relu" => Ok(()),
+        "clip" => {
+            let (min, max) = (attr::float(op, "activation_min")?, attr::float(op, "activation_max")?);
+            if min > max {
+                return problem(format!("'activation_min' ({min}) must not exceed 'activation_max' ({max})"));
+            }
+            Ok(())
+        }
+        other => problem(format!("'activation' must be \"relu\" or \"clip\", got \"{other}\"")),
+    }
 }
 
 fn check_constant(op: &OperationRef) -> Result<(), Check> {

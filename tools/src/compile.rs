@@ -31,6 +31,8 @@ pub struct CompileRequest {
     pub device_option: String,
     /// The quantisation, `wXaY`.
     pub quantization: String,
+    /// Fuse activations into the convolutions and gemms before them.
+    pub fuse: bool,
     /// The search's pass options (`dse=... objective=... streaming=...`).
     pub search_options: String,
     /// Where the results go.
@@ -52,7 +54,8 @@ fn stages(request: &CompileRequest) -> Vec<Stage> {
         Stage {
             what: "graph: fold batch normalisation, infer shapes, quantise",
             pipeline: format!(
-                "builtin.module(graph-fold-batchnorm,autows-dce,graph-infer-shapes,autows-cse,graph-quantize{{spec={}}})",
+                "builtin.module(graph-fold-batchnorm,autows-dce,graph-infer-shapes,autows-cse,{}graph-quantize{{spec={}}})",
+                if request.fuse { "graph-fuse," } else { "" },
                 request.quantization
             ),
             file: "graph.mlir",

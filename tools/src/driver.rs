@@ -47,6 +47,9 @@ struct CompileArgs {
     /// What to optimise.
     #[arg(long = "objective", default_value = "throughput", value_parser = ["throughput", "latency"])]
     objective: String,
+    /// Fuse each convolution or gemm with the activation after it into one engine (graph-fuse).
+    #[arg(long = "fuse")]
+    fuse: bool,
     /// Keep every weight on chip (vanilla fpgaConvNet) instead of streaming part of them.
     #[arg(long = "no-streaming")]
     no_streaming: bool,
@@ -93,6 +96,7 @@ fn compile(args: &CompileArgs) -> Result<(), (String, String)> {
         device,
         device_option,
         quantization: args.quant.clone(),
+        fuse: args.fuse,
         search_options,
         output: args.output.clone().into(),
         progress: !args.quiet,

@@ -186,6 +186,9 @@ pub struct Convolution {
     pub block_floating_point: bool,
     /// Weight placement and streaming.
     pub streaming: WeightStreaming,
+    /// A point-wise activation applied inside the engine (layer fusion, not in fpgaConvNet): one activation
+    /// module per output stream, no extra latency, and no engine or squeeze of its own.
+    pub fused_activation: Option<ActivationFunction>,
 }
 
 impl Convolution {
@@ -216,6 +219,8 @@ pub struct InnerProduct {
     pub block_floating_point: bool,
     /// Weight placement and streaming.
     pub streaming: WeightStreaming,
+    /// A point-wise activation applied inside the engine (see [`Convolution::fused_activation`]).
+    pub fused_activation: Option<ActivationFunction>,
 }
 
 impl InnerProduct {

@@ -182,6 +182,7 @@ mod tests {
                 has_bias: true,
                 block_floating_point: true,
                 streaming: WeightStreaming::ON_CHIP,
+                fused_activation: None,
             }),
             port_limits: PortLimits::default(),
         }

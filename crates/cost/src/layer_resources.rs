@@ -77,11 +77,13 @@ pub(crate) fn layer_resources(
     Ok(match &layer.kind {
         LayerKind::Convolution(conv) => {
             let (resources, memory) = convolution(layer, conv, fidelity)?;
-            (resources, Some(memory))
+            let streams = conv.parallelism.coarse_out * conv.parallelism.coarse_group;
+            (with_fused_activation(resources, conv.fused_activation, streams, conv.widths.output), Some(memory))
         }
         LayerKind::InnerProduct(fc) => {
             let (resources, memory) = inner_product(layer, fc, fidelity)?;
-            (resources, Some(memory))
+            let streams = fc.parallelism.coarse_out;
+            (with_fused_activation(resources, fc.fused_activation, streams, fc.widths.output), Some(memory))
         }
         LayerKind::Pooling(pooling) => (pooling_resources(layer, pooling).into(), None),
         LayerKind::Activation(activation) => (activation_resources(activation), None),
@@ -274,6 +276,18 @@ const ELTWISE_LUT: u64 = 49;
 const ELTWISE_FF: u64 = 23;
 /// The data width fpgaConvNet's split layer is costed with, whatever the real width.
 const SPLIT_COSTED_WIDTH: u32 = 16;
+
+/// `resources` plus one activation module per output stream when an activation is fused into the engine.
+fn with_fused_activation(
+    resources: Resources,
+    function: Option<ActivationFunction>,
+    streams: u32,
+    data_width: u32,
+) -> Resources {
+    let Some(function) = function else { return resources };
+    let extra = activation_resources(&Activation { function, coarse: streams, data_width });
+    Resources { lut: resources.lut + extra.lut, ff: resources.ff + extra.ff, ..resources }
+}
 
 fn activation_resources(activation: &Activation) -> Resources {
     let streams = u64::from(activation.coarse);

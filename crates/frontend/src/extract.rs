@@ -134,6 +134,17 @@ fn constant(op: &OperationRef, ty: &TensorType) -> Result<Tensor, AttributeError
     Ok(Tensor { shape: ty.shape.clone(), data })
 }
 
+/// The activation a convolution or gemm carries after `graph-fuse`.
+fn fused_activation(op: &OperationRef) -> Result<Option<Op>, AttributeError> {
+    if !op.has_attribute("activation") {
+        return Ok(None);
+    }
+    Ok(Some(match attr::string(op, "activation")?.as_str() {
+        "clip" => Op::Clip { min: f32_of(op, "activation_min")?, max: f32_of(op, "activation_max")? },
+        _ => Op::Relu,
+    }))
+}
+
 fn read_op(op: &OperationRef, name: &str, result: &TensorType) -> Result<Op, AttributeError> {
     Ok(match name {
         "conv2d" => Op::Conv2d {
@@ -261,6 +272,12 @@ pub fn extract_network(function: OperationRef) -> Result<Network, ExtractError> 
             Op::Reshape => network.add_reshape(node.clone(), inputs[0], &declared.shape)?,
             op => network.add(node.clone(), op, &inputs)?,
         };
+        // An activation fused by graph-fuse is, as mathematics, the activation after the operation.
+        let id =
+            match fused_activation(&op).map_err(|error| ExtractError::Attribute { location: node.clone(), error })? {
+                Some(activation) => network.add(format!("{node}/activation"), activation, &[id])?,
+                None => id,
+            };
         let inferred = network.ty(id);
         if inferred.shape != declared.shape {
             return Err(ExtractError::Mismatch {

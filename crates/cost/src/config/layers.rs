@@ -75,6 +75,19 @@ fn unsupported(entry: &LayerEntry, origin: &str, what: &'static str, value: &str
 }
 
 /// Reads one layer entry.
+/// Our extra `fused_activation` parameter (layer fusion, which fpgaConvNet does not have).
+fn fused_activation(
+    entry: &LayerEntry,
+    origin: &str,
+    name: Option<&str>,
+) -> Result<Option<ActivationFunction>, ConfigError> {
+    match name {
+        None => Ok(None),
+        Some(name) if name.eq_ignore_ascii_case("relu") => Ok(Some(ActivationFunction::Relu)),
+        Some(other) => Err(unsupported(entry, origin, "fused activation", other)),
+    }
+}
+
 pub(super) fn read_layer(entry: &LayerEntry, origin: &str) -> Result<Layer, ConfigError> {
     let layer = |input, output, kind: LayerKind, ceilings: &PortCeilings| {
         let limits = port_limits(ceilings, ports_in_of(&kind), ports_out_of(&kind));
@@ -106,6 +119,7 @@ pub(super) fn read_layer(entry: &LayerEntry, origin: &str) -> Result<Layer, Conf
                     stream_weights: p.streaming.stream_weights,
                     use_uram: p.streaming.use_uram,
                 },
+                fused_activation: fused_activation(entry, origin, p.fused_activation.as_deref())?,
             });
             Ok(layer(input, output, kind, &p.ports))
         }
@@ -127,6 +141,7 @@ pub(super) fn read_layer(entry: &LayerEntry, origin: &str) -> Result<Layer, Conf
                     stream_weights: p.streaming.stream_weights,
                     use_uram: p.streaming.use_uram,
                 },
+                fused_activation: fused_activation(entry, origin, p.fused_activation.as_deref())?,
             });
             Ok(layer(input, output, kind, &p.ports))
         }

@@ -144,6 +144,7 @@ pub(super) struct ConvolutionParameters {
     pub has_bias: Flag,
     #[serde(default)]
     pub block_floating_point: Flag,
+    pub fused_activation: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -165,6 +166,7 @@ pub(super) struct InnerProductParameters {
     pub has_bias: Flag,
     #[serde(default)]
     pub block_floating_point: Flag,
+    pub fused_activation: Option<String>,
 }
 
 #[derive(Deserialize)]

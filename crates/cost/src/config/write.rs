@@ -86,6 +86,13 @@ fn streaming_fields(
     fields.insert("stream_weights".into(), json!(stream_weights));
 }
 
+/// Our extra field for an activation fused into the engine (fpgaConvNet ignores fields it does not know).
+fn fused(fields: &mut Map<String, Value>, activation: Option<ActivationFunction>) {
+    if let Some(ActivationFunction::Relu) = activation {
+        fields.insert("fused_activation".into(), json!("relu"));
+    }
+}
+
 /// A layer's `type`, `op_type` and `parameters`.
 fn layer_parameters(layer: &Layer) -> (&'static str, Option<&'static str>, Value) {
     let mut fields = shape(layer);
@@ -114,6 +121,7 @@ fn layer_parameters(layer: &Layer) -> (&'static str, Option<&'static str>, Value
             fields.insert("block_floating_point".into(), json!(conv.block_floating_point));
             let memory = laid_out(layer);
             streaming_fields(&mut fields, memory.as_ref(), conv.streaming.use_uram, conv.streaming.stream_weights);
+            fused(&mut fields, conv.fused_activation);
             ("CONVOLUTION", None)
         }
         LayerKind::InnerProduct(fc) => {
@@ -128,6 +136,7 @@ fn layer_parameters(layer: &Layer) -> (&'static str, Option<&'static str>, Value
             fields.insert("block_floating_point".into(), json!(fc.block_floating_point));
             let memory = laid_out(layer);
             streaming_fields(&mut fields, memory.as_ref(), fc.streaming.use_uram, fc.streaming.stream_weights);
+            fused(&mut fields, fc.fused_activation);
             ("INNER_PRODUCT", None)
         }
         LayerKind::Pooling(pool) => {
