@@ -1,5 +1,6 @@
 //! `graph-eqsat`: simplifies a graph function by equality saturation (egg), extracting the cheapest design.
 
+use crate::{dataflow_model::Arithmetic, eqsat_cost::ModelCost};
 use autows_eqsat::{optimize, CostChoice, EqsatOptions, HardwareCost, StopReason};
 use autows_frontend::{emit_network, extract_network};
 use autows_ir::{
@@ -7,7 +8,7 @@ use autows_ir::{
     rewrite::{op_name, sync_function_type},
 };
 use melior::ir::{block::BlockLike, operation::OperationLike, OperationRef, RegionLike};
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 /// The registry entry.
 pub static ENTRY: PassEntry = PassEntry {
@@ -17,7 +18,9 @@ pub static ENTRY: PassEntry = PassEntry {
         description: "Turns the function into an e-graph (shapes carried by an analysis; weights stay handles, \
                       their values are never loaded), applies every rewrite rule until nothing changes or a limit \
                       is hit, and rebuilds the function from the cheapest equivalent: fewest compute engines, then \
-                      fewest weight bits, then least streamed data (`cost=size` counts operations instead). Rules: \
+                      least on-chip weight RAM, then fewest cycles, as fpgaConvNet's cost model prices each engine \
+                      at minimum parallelism with the function's quantisation (`cost=model`); `cost=proxy` counts \
+                      weight bits and streamed elements instead, `cost=size` operations. Rules: \
                       batch normalisation and per-channel scales into convolution weights, bias adds into the \
                       convolution bias, zero padding into convolution and pool padding, relu idempotence, relu and \
                       max pooling commuting, reshape and flatten chains, identity, dropout and transpose-pair \
@@ -31,8 +34,8 @@ pub static ENTRY: PassEntry = PassEntry {
             OptionInfo { name: "time-limit", kind: OptionKind::Float, default: "10", help: "seconds" },
             OptionInfo {
                 name: "cost",
-                kind: OptionKind::Enum(&["hardware", "size"]),
-                default: "hardware",
+                kind: OptionKind::Enum(&["model", "proxy", "size"]),
+                default: "model",
                 help: "what extraction minimises",
             },
             OptionInfo { name: "report", kind: OptionKind::Bool, default: "false", help: "print the rules that fired" },
@@ -49,13 +52,16 @@ pub static ENTRY: PassEntry = PassEntry {
             },
             ..EqsatOptions::default()
         };
-        Ok(Box::new(EqualitySaturation { options: eqsat, report: options.bool("report") }))
+        let ask_model = options.string("cost") == "model";
+        Ok(Box::new(EqualitySaturation { options: eqsat, report: options.bool("report"), ask_model }))
     },
 };
 
 struct EqualitySaturation {
     options: EqsatOptions,
     report: bool,
+    /// Price operations with the hardware cost model (built per function, from its quantisation).
+    ask_model: bool,
 }
 
 impl Pass for EqualitySaturation {
@@ -64,7 +70,12 @@ impl Pass for EqualitySaturation {
             return Ok(());
         }
         let network = extract_network(function).map_err(|error| cx.error(&function, error.to_string()))?;
-        let outcome = optimize(&network, &self.options).map_err(|error| cx.error(&function, error.to_string()))?;
+        let mut options = self.options.clone();
+        if self.ask_model {
+            let arithmetic = Arithmetic::of(&function).map_err(|message| cx.error(&function, message))?;
+            options.cost = CostChoice::Custom(Arc::new(ModelCost::new(arithmetic)));
+        }
+        let outcome = optimize(&network, &options).map_err(|error| cx.error(&function, error.to_string()))?;
         if !matches!(outcome.stop_reason, StopReason::Saturated) {
             cx.warning(
                 &function,

@@ -11,6 +11,7 @@ pub mod dce;
 mod device_options;
 pub mod dse;
 pub mod eqsat;
+mod eqsat_cost;
 pub mod estimate;
 pub mod fold_batchnorm;
 pub mod fuse;

@@ -39,3 +39,7 @@ func.func @block(%x: tensor<1x3x8x8xf32>) -> tensor<1x4x8x8xf32> {
   %u = "graph.transpose"(%t) {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x8x8x4xf32>) -> tensor<1x4x8x8xf32>
   return %u : tensor<1x4x8x8xf32>
 }
+
+// Extraction asks the hardware cost model by default; the proxy and term size remain available.
+// RUN: autows-opt %s --pass-pipeline='builtin.module(graph-eqsat{cost=proxy})' | FileCheck %s
+// RUN: autows-opt %s --pass-pipeline='builtin.module(graph-eqsat{cost=size})' | FileCheck %s

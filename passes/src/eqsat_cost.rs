@@ -1,0 +1,132 @@
+//! The extraction cost of `graph-eqsat` asked of the hardware cost model: an operation on activations costs an
+//! engine, the on-chip RAM the model lays its weights out in, and the cycles per frame it takes at minimum
+//! parallelism.
+
+use crate::dataflow_model::Arithmetic;
+use autows_cost::{
+    Activation, ActivationFunction, ArithmeticWidths, ConvParallelism, Convolution, CostModel as _, EltWise, EltWiseOp,
+    FeatureMap, FpgaConvNetModel, GlobalPooling, InnerProduct, InnerProductParallelism, Layer, LayerKind, PoolOp,
+    Pooling, PortLimits, WeightStreaming, Window,
+};
+use autows_eqsat::{Cost, CostModel, HardwareCost, NodeView};
+use autows_network::{Op, TensorType, Window2d};
+
+/// Bits in one BRAM18 block.
+const BRAM18_BITS: f64 = 18.0 * 1024.0;
+
+/// Prices operations with fpgaConvNet's model as the search would start from (every engine sequential, every
+/// weight on chip); operations the model has no engine for fall back to [`HardwareCost`].
+pub struct ModelCost {
+    arithmetic: Arithmetic,
+    model: FpgaConvNetModel,
+}
+
+impl ModelCost {
+    /// A cost for a function whose arithmetic is `arithmetic`.
+    pub fn new(arithmetic: Arithmetic) -> Self {
+        Self { arithmetic, model: FpgaConvNetModel::fpgaconvnet() }
+    }
+
+    fn widths(&self) -> ArithmeticWidths {
+        let a = &self.arithmetic;
+        ArithmeticWidths { input: a.data, output: a.data, weight: a.weight, accumulator: a.accumulator }
+    }
+
+    /// The engine `node` would become, if the model has one.
+    fn layer(&self, node: &NodeView<'_>) -> Option<Layer> {
+        let input = feature_map(node.inputs.first()?)?;
+        let output = feature_map(node.output)?;
+        let data_width = self.arithmetic.data;
+        let kind = match &node.op {
+            Op::Conv2d { strides, pads, groups, .. } => {
+                let weight = &node.inputs.get(1)?.shape;
+                let window =
+                    Window2d { kernel: [weight[2], weight[3]], strides: *strides, pads: *pads, dilations: [1, 1] };
+                LayerKind::Convolution(Convolution {
+                    window: cost_window(&window),
+                    filters: output.channels,
+                    groups: u32::try_from(*groups).ok()?,
+                    parallelism: ConvParallelism::SEQUENTIAL,
+                    widths: self.widths(),
+                    has_bias: node.inputs.len() > 2,
+                    block_floating_point: self.arithmetic.block_floating_point,
+                    streaming: WeightStreaming::ON_CHIP,
+                    fused_activation: None,
+                })
+            }
+            Op::Gemm { .. } => LayerKind::InnerProduct(InnerProduct {
+                filters: output.channels,
+                parallelism: InnerProductParallelism { coarse_in: 1, coarse_out: 1 },
+                widths: self.widths(),
+                has_bias: node.inputs.len() > 2,
+                block_floating_point: self.arithmetic.block_floating_point,
+                streaming: WeightStreaming::ON_CHIP,
+                fused_activation: None,
+            }),
+            Op::MaxPool { window, .. } | Op::AvgPool { window, .. } => LayerKind::Pooling(Pooling {
+                window: cost_window(window),
+                op: if matches!(node.op, Op::MaxPool { .. }) { PoolOp::Max } else { PoolOp::Average },
+                coarse: 1,
+                data_width,
+            }),
+            Op::Relu | Op::Clip { .. } | Op::Sigmoid | Op::HardSwish => {
+                LayerKind::Activation(Activation { function: ActivationFunction::Relu, coarse: 1, data_width })
+            }
+            Op::Add | Op::Mul => LayerKind::EltWise(EltWise {
+                op: if matches!(node.op, Op::Add) { EltWiseOp::Add } else { EltWiseOp::Multiply },
+                ports_in: 2,
+                coarse: 1,
+                data_width,
+                skip_buffer_depths: Vec::new(),
+            }),
+            Op::GlobalAvgPool => {
+                LayerKind::GlobalPooling(GlobalPooling { coarse: 1, data_width, accumulator_width: 24 })
+            }
+            _ => return None,
+        };
+        let ports_in = if matches!(kind, LayerKind::EltWise(_)) { 2 } else { 1 };
+        Some(Layer { name: "candidate".into(), input, output, kind, port_limits: PortLimits::for_ports(ports_in, 1) })
+    }
+}
+
+fn feature_map(ty: &TensorType) -> Option<FeatureMap> {
+    let dim = |index: usize| ty.shape.get(index).copied().unwrap_or(1).max(1) as u32;
+    match ty.shape.len() {
+        4 => Some(FeatureMap::new(dim(2), dim(3), dim(1))),
+        0 => None,
+        _ => Some(FeatureMap::new(1, 1, ty.shape.iter().skip(1).product::<i64>().max(1) as u32)),
+    }
+}
+
+fn cost_window(window: &Window2d) -> Window {
+    let u = |value: i64| value.max(0) as u32;
+    Window {
+        kernel_rows: u(window.kernel[0]),
+        kernel_cols: u(window.kernel[1]),
+        stride_rows: u(window.strides[0]),
+        stride_cols: u(window.strides[1]),
+        pad_top: u(window.pads[0]),
+        pad_left: u(window.pads[1]),
+        pad_bottom: u(window.pads[2]),
+        pad_right: u(window.pads[3]),
+    }
+}
+
+impl CostModel for ModelCost {
+    fn cost(&self, node: &NodeView<'_>) -> Cost {
+        let fallback = HardwareCost { weight_bits: Some(self.arithmetic.weight) }.cost(node);
+        if node.weight_only || fallback.engines == 0.0 {
+            return fallback;
+        }
+        let Some(layer) = self.layer(node) else { return fallback };
+        match self.model.layer_cost(&layer) {
+            Ok(cost) => Cost {
+                engines: 1.0,
+                weight_bits: f64::from(cost.resources.bram.0) * BRAM18_BITS,
+                streamed: cost.interval,
+                nodes: 1.0,
+            },
+            Err(_) => fallback,
+        }
+    }
+}
