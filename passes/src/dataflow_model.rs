@@ -76,7 +76,8 @@ fn lanes(value: Value) -> u32 {
     StreamType::from_type(value.r#type()).map_or(1, |stream| stream.lanes.max(1) as u32)
 }
 
-fn window(kernel: [i64; 2], strides: &[i64], pads: &[i64]) -> Result<Window, String> {
+/// The cost model's window: kernel, strides and `[top, left, bottom, right]` pads.
+pub(crate) fn window(kernel: [i64; 2], strides: &[i64], pads: &[i64]) -> Result<Window, String> {
     let get = |values: &[i64], index: usize| values.get(index).copied().unwrap_or(0).max(0) as u32;
     if strides.len() != 2 || pads.len() != 4 {
         return Err("strides need 2 values and pads 4".into());

@@ -2,14 +2,14 @@
 //! engine, the on-chip RAM the model lays its weights out in, and the cycles per frame it takes at minimum
 //! parallelism.
 
-use crate::dataflow_model::Arithmetic;
+use crate::dataflow_model::{window, Arithmetic};
 use autows_cost::{
     Activation, ActivationFunction, ArithmeticWidths, ConvParallelism, Convolution, CostModel as _, EltWise, EltWiseOp,
     FeatureMap, FpgaConvNetModel, GlobalPooling, InnerProduct, InnerProductParallelism, Layer, LayerKind, PoolOp,
-    Pooling, PortLimits, WeightStreaming, Window,
+    Pooling, PortLimits, WeightStreaming,
 };
 use autows_eqsat::{Cost, CostModel, HardwareCost, NodeView};
-use autows_network::{Op, TensorType, Window2d};
+use autows_network::{Op, TensorType};
 
 /// Bits in one BRAM18 block.
 const BRAM18_BITS: f64 = 18.0 * 1024.0;
@@ -40,10 +40,8 @@ impl ModelCost {
         let kind = match &node.op {
             Op::Conv2d { strides, pads, groups, .. } => {
                 let weight = &node.inputs.get(1)?.shape;
-                let window =
-                    Window2d { kernel: [weight[2], weight[3]], strides: *strides, pads: *pads, dilations: [1, 1] };
                 LayerKind::Convolution(Convolution {
-                    window: cost_window(&window),
+                    window: window([weight[2], weight[3]], strides, pads).ok()?,
                     filters: output.channels,
                     groups: u32::try_from(*groups).ok()?,
                     parallelism: ConvParallelism::SEQUENTIAL,
@@ -63,8 +61,8 @@ impl ModelCost {
                 streaming: WeightStreaming::ON_CHIP,
                 fused_activation: None,
             }),
-            Op::MaxPool { window, .. } | Op::AvgPool { window, .. } => LayerKind::Pooling(Pooling {
-                window: cost_window(window),
+            Op::MaxPool { window: pool, .. } | Op::AvgPool { window: pool, .. } => LayerKind::Pooling(Pooling {
+                window: window(pool.kernel, &pool.strides, &pool.pads).ok()?,
                 op: if matches!(node.op, Op::MaxPool { .. }) { PoolOp::Max } else { PoolOp::Average },
                 coarse: 1,
                 data_width,
@@ -95,20 +93,6 @@ fn feature_map(ty: &TensorType) -> Option<FeatureMap> {
         4 => Some(FeatureMap::new(dim(2), dim(3), dim(1))),
         0 => None,
         _ => Some(FeatureMap::new(1, 1, ty.shape.iter().skip(1).product::<i64>().max(1) as u32)),
-    }
-}
-
-fn cost_window(window: &Window2d) -> Window {
-    let u = |value: i64| value.max(0) as u32;
-    Window {
-        kernel_rows: u(window.kernel[0]),
-        kernel_cols: u(window.kernel[1]),
-        stride_rows: u(window.strides[0]),
-        stride_cols: u(window.strides[1]),
-        pad_top: u(window.pads[0]),
-        pad_left: u(window.pads[1]),
-        pad_bottom: u(window.pads[2]),
-        pad_right: u(window.pads[3]),
     }
 }
 

@@ -7,7 +7,7 @@ use serde::de::{DeserializeOwned, Error as _};
 use super::error::ConfigError;
 use super::schema::{
     ConvolutionParameters, InnerProductParameters, LayerEntry, PoolingParameters, PortCeilings, Shape,
-    SqueezeParameters, StreamwiseParameters, WindowFields,
+    SqueezeParameters, StreamwiseParameters, WeightLayerFields, WindowFields,
 };
 use crate::layer::{
     Activation, ActivationFunction, ArithmeticWidths, Concat, ConvParallelism, Convolution, EltWise, EltWiseOp,
@@ -75,6 +75,19 @@ fn unsupported(entry: &LayerEntry, origin: &str, what: &'static str, value: &str
 }
 
 /// Reads one layer entry.
+fn widths(fields: &WeightLayerFields) -> ArithmeticWidths {
+    ArithmeticWidths {
+        input: fields.input_t.width,
+        output: fields.output_t.width,
+        weight: fields.weight_t.width,
+        accumulator: fields.acc_t.width,
+    }
+}
+
+fn streaming(fields: &WeightLayerFields) -> WeightStreaming {
+    WeightStreaming { stream_weights: fields.streaming.stream_weights, use_uram: fields.streaming.use_uram }
+}
+
 /// Our extra `fused_activation` parameter (layer fusion, which fpgaConvNet does not have).
 fn fused_activation(
     entry: &LayerEntry,
@@ -107,19 +120,11 @@ pub(super) fn read_layer(entry: &LayerEntry, origin: &str) -> Result<Layer, Conf
                     coarse_group: p.coarse_group,
                     fine: p.fine,
                 },
-                widths: ArithmeticWidths {
-                    input: p.input_t.width,
-                    output: p.output_t.width,
-                    weight: p.weight_t.width,
-                    accumulator: p.acc_t.width,
-                },
-                has_bias: p.has_bias.is_set(),
-                block_floating_point: p.block_floating_point.is_set(),
-                streaming: WeightStreaming {
-                    stream_weights: p.streaming.stream_weights,
-                    use_uram: p.streaming.use_uram,
-                },
-                fused_activation: fused_activation(entry, origin, p.fused_activation.as_deref())?,
+                widths: widths(&p.weights),
+                has_bias: p.weights.has_bias.is_set(),
+                block_floating_point: p.weights.block_floating_point.is_set(),
+                streaming: streaming(&p.weights),
+                fused_activation: fused_activation(entry, origin, p.weights.fused_activation.as_deref())?,
             });
             Ok(layer(input, output, kind, &p.ports))
         }
@@ -129,19 +134,11 @@ pub(super) fn read_layer(entry: &LayerEntry, origin: &str) -> Result<Layer, Conf
             let kind = LayerKind::InnerProduct(InnerProduct {
                 filters: p.filters,
                 parallelism: InnerProductParallelism { coarse_in: p.coarse_in, coarse_out: p.coarse_out },
-                widths: ArithmeticWidths {
-                    input: p.input_t.width,
-                    output: p.output_t.width,
-                    weight: p.weight_t.width,
-                    accumulator: p.acc_t.width,
-                },
-                has_bias: p.has_bias.is_set(),
-                block_floating_point: p.block_floating_point.is_set(),
-                streaming: WeightStreaming {
-                    stream_weights: p.streaming.stream_weights,
-                    use_uram: p.streaming.use_uram,
-                },
-                fused_activation: fused_activation(entry, origin, p.fused_activation.as_deref())?,
+                widths: widths(&p.weights),
+                has_bias: p.weights.has_bias.is_set(),
+                block_floating_point: p.weights.block_floating_point.is_set(),
+                streaming: streaming(&p.weights),
+                fused_activation: fused_activation(entry, origin, p.weights.fused_activation.as_deref())?,
             });
             Ok(layer(input, output, kind, &p.ports))
         }

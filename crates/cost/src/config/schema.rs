@@ -118,24 +118,12 @@ pub(super) struct StreamingFields {
     pub use_uram: bool,
 }
 
+/// The fields convolution and inner-product layers share: bit widths, bias, block floating point, weight
+/// streaming and our fused activation.
 #[derive(Deserialize)]
-pub(super) struct ConvolutionParameters {
-    #[serde(flatten)]
-    pub shape: Shape,
-    #[serde(flatten)]
-    pub window: WindowFields,
-    #[serde(flatten)]
-    pub ports: PortCeilings,
+pub(super) struct WeightLayerFields {
     #[serde(flatten)]
     pub streaming: StreamingFields,
-    pub filters: u32,
-    #[serde(default = "one")]
-    pub groups: u32,
-    pub coarse_in: u32,
-    pub coarse_out: u32,
-    #[serde(default = "one")]
-    pub coarse_group: u32,
-    pub fine: u32,
     pub input_t: FixedPoint,
     pub output_t: FixedPoint,
     pub weight_t: FixedPoint,
@@ -148,25 +136,36 @@ pub(super) struct ConvolutionParameters {
 }
 
 #[derive(Deserialize)]
+pub(super) struct ConvolutionParameters {
+    #[serde(flatten)]
+    pub shape: Shape,
+    #[serde(flatten)]
+    pub window: WindowFields,
+    #[serde(flatten)]
+    pub ports: PortCeilings,
+    pub filters: u32,
+    #[serde(default = "one")]
+    pub groups: u32,
+    pub coarse_in: u32,
+    pub coarse_out: u32,
+    #[serde(default = "one")]
+    pub coarse_group: u32,
+    pub fine: u32,
+    #[serde(flatten)]
+    pub weights: WeightLayerFields,
+}
+
+#[derive(Deserialize)]
 pub(super) struct InnerProductParameters {
     #[serde(flatten)]
     pub shape: Shape,
     #[serde(flatten)]
     pub ports: PortCeilings,
-    #[serde(flatten)]
-    pub streaming: StreamingFields,
     pub filters: u32,
     pub coarse_in: u32,
     pub coarse_out: u32,
-    pub input_t: FixedPoint,
-    pub output_t: FixedPoint,
-    pub weight_t: FixedPoint,
-    pub acc_t: FixedPoint,
-    #[serde(default)]
-    pub has_bias: Flag,
-    #[serde(default)]
-    pub block_floating_point: Flag,
-    pub fused_activation: Option<String>,
+    #[serde(flatten)]
+    pub weights: WeightLayerFields,
 }
 
 #[derive(Deserialize)]
