@@ -29,6 +29,7 @@ bench: setup
 	target/release/autows-bench import --model resnet50 --model vgg16
 	target/release/autows-bench dse
 	target/release/autows-bench eqsat
+	target/release/autows-bench fusion
 
 # What a change should pass before review: formatting, lints, tests.
 check: setup

@@ -21,7 +21,10 @@ irdl.dialect @dataflow {
 
   /// Convolution engine: sliding window, fork, vector dot (`fine` multipliers per lane), accumulator, glue and
   /// bias. `weights` is the weight tensor at this level and the weight memory (`!memory.weights`) after
-  /// partitioning; the optional `bias` stays a tensor.
+  /// partitioning; the optional `bias` stays a tensor. Stages fused by `graph-fuse` follow the bias inside the
+  /// engine, as the optional attributes of `graph.conv2d`: `activation` (one activation module per output lane),
+  /// then `pool` with `pool_kernel`, `pool_strides` and `pool_pads` (a sliding window and pool module per output
+  /// lane); the output stream then carries the pooled map.
   irdl.operation @conv {
     %input = irdl.base @dataflow::@stream
     %output = irdl.base @dataflow::@stream
@@ -38,6 +41,40 @@ irdl.dialect @dataflow {
     %coarse_group = irdl.base "#builtin.integer"
     %fine = irdl.base "#builtin.integer"
     irdl.operands(input: %input, weights: %weights, bias: optional %bias)
+    irdl.results(output: %output)
+    irdl.attributes {
+      "strides" = %strides,
+      "pads" = %pads,
+      "dilations" = %dilations,
+      "groups" = %groups,
+      "coarse_in" = %coarse_in,
+      "coarse_out" = %coarse_out,
+      "coarse_group" = %coarse_group,
+      "fine" = %fine
+    }
+  }
+
+  /// Convolution engine that adds a second stream, `residual`, to its result after the bias (the join of a
+  /// residual block, one add module per output lane), then applies the optional fused `activation` and `pool`
+  /// stages of `dataflow.conv`. `residual` carries the convolution's result shape over `coarse_out *
+  /// coarse_group` lanes, like the output.
+  irdl.operation @conv_add {
+    %input = irdl.base @dataflow::@stream
+    %residual = irdl.base @dataflow::@stream
+    %output = irdl.base @dataflow::@stream
+    %tensor = irdl.base "!builtin.tensor"
+    %memory = irdl.base @memory::@weights
+    %weights = irdl.any_of(%tensor, %memory)
+    %bias = irdl.base "!builtin.tensor"
+    %strides = irdl.base "#builtin.dense_array"
+    %pads = irdl.base "#builtin.dense_array"
+    %dilations = irdl.base "#builtin.dense_array"
+    %groups = irdl.base "#builtin.integer"
+    %coarse_in = irdl.base "#builtin.integer"
+    %coarse_out = irdl.base "#builtin.integer"
+    %coarse_group = irdl.base "#builtin.integer"
+    %fine = irdl.base "#builtin.integer"
+    irdl.operands(input: %input, weights: %weights, residual: %residual, bias: optional %bias)
     irdl.results(output: %output)
     irdl.attributes {
       "strides" = %strides,

@@ -9,7 +9,10 @@
 // A line starting with `///` before an operation documents it; `autows-opt --print-dialect-docs` collects them.
 irdl.dialect @graph {
   /// 2-D convolution. `input` is N x C x H x W, `weight` is F x (C/groups) x KH x KW, the optional `bias` has F
-  /// elements; the kernel size comes from the weight's shape.
+  /// elements; the kernel size comes from the weight's shape. `graph-fuse` may add stages after it, each an
+  /// optional attribute, applied in this order: `activation` ("relu", or "clip" with float `activation_min` and
+  /// `activation_max`), then `pool` ("max" or "avg" with `pool_kernel`, `pool_strides` and `pool_pads` as in
+  /// `graph.maxpool`); the result type is then the pooled shape.
   irdl.operation @conv2d {
     %input = irdl.base "!builtin.tensor"
     %weight = irdl.base "!builtin.tensor"
@@ -20,6 +23,29 @@ irdl.dialect @graph {
     %dilations = irdl.base "#builtin.dense_array"
     %groups = irdl.base "#builtin.integer"
     irdl.operands(input: %input, weight: %weight, bias: optional %bias)
+    irdl.results(output: %output)
+    irdl.attributes {
+      "strides" = %strides,
+      "pads" = %pads,
+      "dilations" = %dilations,
+      "groups" = %groups
+    }
+  }
+
+  /// A convolution whose result is added to `residual` (the join of a residual block) in one operation:
+  /// `conv2d(input, weight, bias) + residual`, then the optional fused `activation` and `pool` stages of
+  /// `graph.conv2d`. `residual` has the shape of the convolution's result; `graph-fuse` makes this operation.
+  irdl.operation @conv2d_add {
+    %input = irdl.base "!builtin.tensor"
+    %weight = irdl.base "!builtin.tensor"
+    %residual = irdl.base "!builtin.tensor"
+    %bias = irdl.base "!builtin.tensor"
+    %output = irdl.base "!builtin.tensor"
+    %strides = irdl.base "#builtin.dense_array"
+    %pads = irdl.base "#builtin.dense_array"
+    %dilations = irdl.base "#builtin.dense_array"
+    %groups = irdl.base "#builtin.integer"
+    irdl.operands(input: %input, weight: %weight, residual: %residual, bias: optional %bias)
     irdl.results(output: %output)
     irdl.attributes {
       "strides" = %strides,

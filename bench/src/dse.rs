@@ -11,7 +11,7 @@ use std::time::Instant;
 /// The published AutoWS design's throughput (ResNet-18, w4a5, ZCU102), in frames per second.
 const REFERENCE_FPS: f64 = 168.53;
 
-fn one(pipeline: &autows_cost::Pipeline, device: &Device, algorithm: Algorithm, streaming: bool) -> Value {
+pub(crate) fn one(pipeline: &autows_cost::Pipeline, device: &Device, algorithm: Algorithm, streaming: bool) -> Value {
     let options = DseOptions { algorithm, weight_streaming: streaming, threads: Some(1), ..DseOptions::default() };
     let started = Instant::now();
     let result = search(pipeline, device, &FpgaConvNetModel::fpgaconvnet(), &options);

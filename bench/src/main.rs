@@ -5,6 +5,7 @@
 mod cost;
 mod dse;
 mod eqsat;
+mod fusion;
 mod import;
 mod pipeline;
 mod timing;
@@ -57,6 +58,15 @@ enum Benchmark {
         #[arg(long = "model", default_values_t = ["resnet50".to_string(), "mobilenetv2".to_string()])]
         models: Vec<String>,
     },
+    /// Layer fusion: engines, streams and the searched design with and without `graph-fuse`.
+    Fusion {
+        /// Built-in models.
+        #[arg(long = "model", default_values_t = ["resnet18".to_string(), "resnet50".to_string(), "mobilenetv2".to_string(), "vgg16".to_string()])]
+        models: Vec<String>,
+        /// A built-in device.
+        #[arg(long = "device", default_value = "zcu102")]
+        device: String,
+    },
     /// One measured step in a fresh process (used by `import`).
     #[command(hide = true)]
     MeasureOnce {
@@ -73,6 +83,7 @@ fn main() -> ExitCode {
         Benchmark::Cost { model, device } => (format!("cost-{model}"), cost::run(model, device, args.seconds)),
         Benchmark::Dse { models, devices } => ("dse".to_string(), dse::run(models, devices)),
         Benchmark::Eqsat { models } => ("eqsat".to_string(), eqsat::run(models)),
+        Benchmark::Fusion { models, device } => ("fusion".to_string(), fusion::run(models, device)),
         Benchmark::Import { models } => ("onnx-import".to_string(), import::run(models, &args.out.join("models"))),
         Benchmark::MeasureOnce { step, path } => {
             return match import::measure_once(step, path) {

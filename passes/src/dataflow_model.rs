@@ -2,13 +2,14 @@
 
 use autows_cost::{
     Activation, ActivationFunction, ArithmeticWidths, Concat, ConvParallelism, Convolution, EltWise, EltWiseOp,
-    FeatureMap, GlobalPooling, InnerProduct, InnerProductParallelism, Layer, LayerKind, Pipeline, PoolOp, Pooling,
-    PortLimits, Split, Squeeze, WeightStreaming, Window,
+    FeatureMap, FusedPool, GlobalPooling, InnerProduct, InnerProductParallelism, Layer, LayerKind, Pipeline, PoolOp,
+    Pooling, PortLimits, Split, Squeeze, WeightStreaming, Window,
 };
 use autows_interp::{quant::WeightScheme, QuantSpec};
 use autows_ir::{
     attributes as attr,
     diagnostics::SourceLocation,
+    fusion::{FusedStages, PoolKind},
     rewrite::{defining_op, op_name},
     types::{StreamType, TensorType},
 };
@@ -131,13 +132,21 @@ fn streaming(engine: &OperationRef, weights: Value) -> WeightStreaming {
     WeightStreaming { stream_weights: (rows * stream_unit) as u32, use_uram }
 }
 
-/// The engine attribute naming an activation fused into a convolution or fully connected engine
-/// (`graph-fuse`): "relu" or "clip" (with `activation_min` / `activation_max`).
-pub const ACTIVATION: &str = "activation";
-
-/// An activation fused into the engine; fpgaConvNet models one point-wise activation, costed for every kind.
-fn fused_activation(op: &OperationRef) -> Option<ActivationFunction> {
-    op.has_attribute(ACTIVATION).then_some(ActivationFunction::Relu)
+/// The stages `graph-fuse` folded into a convolution or fully connected engine. fpgaConvNet models one
+/// point-wise activation, so a fused clip is costed as a relu.
+fn fused(op: &OperationRef) -> Result<(Option<ActivationFunction>, Option<FusedPool>), String> {
+    let stages = FusedStages::of(op).map_err(|error| error.to_string())?;
+    let pool = match stages.pool {
+        Some(pool) => Some(FusedPool {
+            op: match pool.kind {
+                PoolKind::Max => PoolOp::Max,
+                PoolKind::Average => PoolOp::Average,
+            },
+            window: window(pool.kernel, &pool.strides, &pool.pads)?,
+        }),
+        None => None,
+    };
+    Ok((stages.activation.map(|_| ActivationFunction::Relu), pool))
 }
 
 fn int(op: &OperationRef, name: &str) -> Result<u32, String> {
@@ -148,7 +157,9 @@ fn layer_kind(op: &OperationRef, name: &str, arithmetic: &Arithmetic) -> Result<
     let data_width = arithmetic.data;
     let input = op.operand(0).map_err(|_| "missing input")?;
     Ok(match name {
-        "dataflow.conv" => {
+        "dataflow.conv" | "dataflow.conv_add" => {
+            let residual = name == "dataflow.conv_add";
+            let (fused_activation, fused_pool) = fused(op)?;
             let weights = op.operand(1).map_err(|_| "missing weights")?;
             let tensor = weight_tensor(weights).ok_or("the weights have no tensor type")?;
             let shape = tensor.static_shape().ok_or("the weights have no static shape")?;
@@ -166,10 +177,12 @@ fn layer_kind(op: &OperationRef, name: &str, arithmetic: &Arithmetic) -> Result<
                     fine: int(op, "fine")?,
                 },
                 widths: arithmetic.widths(),
-                has_bias: op.operand_count() > 2,
+                has_bias: op.operand_count() > if residual { 3 } else { 2 },
                 block_floating_point: arithmetic.block_floating_point,
                 streaming: streaming(op, weights),
-                fused_activation: fused_activation(op),
+                fused_activation,
+                fused_residual: residual,
+                fused_pool,
             })
         }
         "dataflow.fc" => {
@@ -186,7 +199,7 @@ fn layer_kind(op: &OperationRef, name: &str, arithmetic: &Arithmetic) -> Result<
                 has_bias: op.operand_count() > 2,
                 block_floating_point: arithmetic.block_floating_point,
                 streaming: streaming(op, weights),
-                fused_activation: fused_activation(op),
+                fused_activation: fused(op)?.0,
             })
         }
         "dataflow.pool" => {

@@ -64,7 +64,7 @@ impl Pass for DataflowToMemory {
         let mut dram_base = 0u64;
         let mut dma_order = 0i64;
         for (layer, engine) in extracted.pipeline.layers().iter().zip(&extracted.engines) {
-            if !matches!(op_name(engine).as_str(), "dataflow.conv" | "dataflow.fc") {
+            if !matches!(op_name(engine).as_str(), "dataflow.conv" | "dataflow.conv_add" | "dataflow.fc") {
                 continue;
             }
             let Ok(weights) = engine.operand(1) else { continue };

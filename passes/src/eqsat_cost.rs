@@ -50,6 +50,8 @@ impl ModelCost {
                     block_floating_point: self.arithmetic.block_floating_point,
                     streaming: WeightStreaming::ON_CHIP,
                     fused_activation: None,
+                    fused_residual: false,
+                    fused_pool: None,
                 })
             }
             Op::Gemm { .. } => LayerKind::InnerProduct(InnerProduct {

@@ -4,6 +4,7 @@ use crate::parameters::ParameterValues;
 use autows_ir::{
     attributes::{self as attr, i64_array_attr, int_attr, named, string_attr},
     diagnostics::SourceLocation,
+    fusion,
     pass::{OptionInfo, Pass, PassContext, PassEntry, PassInfo, PassOptions, PassResult},
     rewrite::{defining_op, erase, op_name, sync_function_type, users},
     types::{StreamType, TensorType},
@@ -29,12 +30,13 @@ pub static ENTRY: PassEntry = PassEntry {
         summary: "Lower a graph function to a pipeline of compute engines connected by streams",
         description: "Rewrites a graph function into a dataflow pipeline (`dataflow.pipeline`): its arguments and \
                       results become single-lane streams, every operation on activations becomes one compute \
-                      engine (conv2d to `dataflow.conv`, gemm and matmul by a weight to `dataflow.fc`, pools, \
-                      global average pool, relu/clip/sigmoid/hardswish to `dataflow.activation`, add and mul of two \
-                      activations to `dataflow.eltwise`, channel concat to `dataflow.concat`), with parallelism 1. \
-                      Flatten, reshape, identity and dropout become plain wires. A stream read by several engines \
-                      gets a `dataflow.fork`. Parameters (weights, constants and the arithmetic on them, such as \
-                      folded batch normalisation) stay graph operations feeding the engines. Operations with no \
+                      engine (conv2d to `dataflow.conv`, conv2d_add to `dataflow.conv_add`, gemm and matmul by a \
+                      weight to `dataflow.fc`, pools, global average pool, relu/clip/sigmoid/hardswish to \
+                      `dataflow.activation`, add and mul of two activations to `dataflow.eltwise`, channel concat to \
+                      `dataflow.concat`), with parallelism 1; stages fused by `graph-fuse` stay attributes of their \
+                      engine. Flatten, reshape, identity and dropout become plain wires. A stream read by several \
+                      engines gets a `dataflow.fork`. Parameters (weights, constants and the arithmetic on them, such \
+                      as folded batch normalisation) stay graph operations feeding the engines. Operations with no \
                       engine (an unfolded batchnorm, softmax, pad, a transpose of activations) are reported with \
                       what to do about them.",
         anchor: Some("func.func"),
@@ -87,10 +89,9 @@ fn copied<'c>(op: &OperationRef<'c, '_>, names: &[&str]) -> Result<Vec<(Identifi
         .collect()
 }
 
-/// The fused-activation attributes of a convolution or gemm (`graph-fuse`), carried onto its engine.
+/// The stages `graph-fuse` folded into a convolution or gemm, carried onto its engine.
 fn fused<'c>(op: &OperationRef<'c, '_>) -> Result<Vec<(Identifier<'c>, Attribute<'c>)>, String> {
-    let present: Vec<&str> =
-        ["activation", "activation_min", "activation_max"].into_iter().filter(|name| op.has_attribute(name)).collect();
+    let present: Vec<&str> = fusion::ATTRIBUTES.into_iter().filter(|name| op.has_attribute(name)).collect();
     copied(op, &present)
 }
 
@@ -124,12 +125,18 @@ fn convert<'c, 'a>(
             .and_then(|engine| engine.result(0).map(Into::into).map_err(|_| format!("'{engine_name}' has no result")))
     };
     match name {
-        "graph.conv2d" => {
-            if !is_parameter(1) || (op.operand_count() > 2 && !is_parameter(2)) {
+        "graph.conv2d" | "graph.conv2d_add" => {
+            // The residual add's other addend is a stream; the bias follows it.
+            let residual = name == "graph.conv2d_add";
+            let bias = if residual { 3 } else { 2 };
+            if !is_parameter(1) || (op.operand_count() > bias && !is_parameter(bias)) {
                 return Err("the weights and bias of a convolution engine must be parameters".into());
             }
             let mut operands = vec![stream_of(0)?, operand(1)?];
-            if let Ok(bias) = operand(2) {
+            if residual {
+                operands.push(stream_of(2)?);
+            }
+            if let Ok(bias) = operand(bias) {
                 operands.push(bias);
             }
             let mut attributes = copied(&op, &["strides", "pads", "dilations", "groups"])?;
@@ -137,7 +144,7 @@ fn convert<'c, 'a>(
                 attributes.push(named(c, factor, one()));
             }
             attributes.extend(fused(&op)?);
-            engine("dataflow.conv", &operands, attributes)
+            engine(if residual { "dataflow.conv_add" } else { "dataflow.conv" }, &operands, attributes)
         }
         "graph.gemm" | "graph.matmul" => {
             let (trans_a, trans_b) = if name == "graph.gemm" {

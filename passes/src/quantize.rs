@@ -19,6 +19,7 @@ pub const ATTRIBUTE: &str = "graph.quantization";
 /// Graph operations with an integer form (see the interpreter's `quant` module, which defines the arithmetic).
 const QUANTIZABLE: &[&str] = &[
     "graph.conv2d",
+    "graph.conv2d_add",
     "graph.gemm",
     "graph.relu",
     "graph.clip",

@@ -3,7 +3,8 @@
 
 use autows_ir::{
     attributes::{self as attr, AttributeError},
-    ops::Conv2d,
+    fusion::FusedStages,
+    ops::{Conv2d, Conv2dAdd},
     types::TensorType,
 };
 use autows_shape::{self as shape, ShapeError, Window};
@@ -61,7 +62,7 @@ pub fn graph_result_shape(name: &str, op: &OperationRef, shapes: &[Vec<i64>]) ->
     let computed = match name {
         "graph.conv2d" => {
             let conv = Conv2d::wrap(*op).ok_or_else(|| Check("is not a graph.conv2d".into()))?;
-            shape::conv2d(
+            let convolved = shape::conv2d(
                 &shapes[0],
                 &shapes[1],
                 shapes.get(2).map(Vec::as_slice),
@@ -69,7 +70,28 @@ pub fn graph_result_shape(name: &str, op: &OperationRef, shapes: &[Vec<i64>]) ->
                 &conv.pads()?,
                 &conv.dilations()?,
                 conv.groups()?,
-            )?
+            )?;
+            after_fused_pool(op, convolved)?
+        }
+        "graph.conv2d_add" => {
+            let conv = Conv2dAdd::wrap(*op).ok_or_else(|| Check("is not a graph.conv2d_add".into()))?;
+            let convolved = shape::conv2d(
+                &shapes[0],
+                &shapes[1],
+                shapes.get(3).map(Vec::as_slice),
+                &conv.strides()?,
+                &conv.pads()?,
+                &conv.dilations()?,
+                conv.groups()?,
+            )?;
+            if shapes[2] != convolved {
+                return problem(format!(
+                    "the residual ({}) must have the convolution's shape ({})",
+                    shape::show(&shapes[2]),
+                    shape::show(&convolved)
+                ));
+            }
+            after_fused_pool(op, convolved)?
         }
         "graph.gemm" => shape::gemm(
             &shapes[0],
@@ -123,4 +145,17 @@ pub fn graph_result_shape(name: &str, op: &OperationRef, shapes: &[Vec<i64>]) ->
         _ => return Ok(None),
     };
     Ok(Some(computed))
+}
+
+/// The shape after the pooling stage `graph-fuse` may have folded into a convolution, for a convolved `shape`.
+pub fn after_fused_pool(op: &OperationRef, shape: Vec<i64>) -> Result<Vec<i64>, Check> {
+    let Some(pool) = FusedStages::of(op)?.pool else { return Ok(shape) };
+    let window = Window {
+        kernel: pool.kernel,
+        strides: pool.strides.to_vec(),
+        pads: pool.pads.to_vec(),
+        dilations: vec![1, 1],
+        ceil_mode: false,
+    };
+    Ok(shape::pool(&shape, &window)?)
 }

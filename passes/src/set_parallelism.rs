@@ -89,7 +89,7 @@ impl Pass for SetParallelism {
                     engine.set_attribute(name, int_attr(context, value));
                 }
             }
-            let has_weights = matches!(op_name(&op).as_str(), "dataflow.conv" | "dataflow.fc");
+            let has_weights = matches!(op_name(&op).as_str(), "dataflow.conv" | "dataflow.conv_add" | "dataflow.fc");
             if self.stream_weights >= 0 && has_weights {
                 engine.set_attribute(STREAM_WEIGHTS, int_attr(context, self.stream_weights));
             }
@@ -98,25 +98,49 @@ impl Pass for SetParallelism {
     }
 }
 
+/// The lanes of an engine's streams.
+struct Lanes {
+    /// Lanes of every stream operand but the residual.
+    input: i64,
+    /// Lanes of the results, and of a residual operand.
+    output: i64,
+    /// The operand a residual add reads, which joins the engine's output lanes.
+    residual: Option<usize>,
+}
+
+impl Lanes {
+    fn uniform(lanes: i64) -> Self {
+        Self { input: lanes, output: lanes, residual: None }
+    }
+
+    fn of_operand(&self, index: usize) -> i64 {
+        if self.residual == Some(index) {
+            self.output
+        } else {
+            self.input
+        }
+    }
+}
+
 /// The lanes an engine reads on its stream operands and writes on its results; `None` for operations that pass
 /// their input's lanes on (forks, FIFOs) or choose their own (squeezes).
-fn engine_lanes(op: &OperationRef, name: &str) -> Result<Option<(i64, i64)>, String> {
+fn engine_lanes(op: &OperationRef, name: &str) -> Result<Option<Lanes>, String> {
     let get = |attribute: &str| attr::int(op, attribute).map_err(|error| error.to_string());
     Ok(match name {
-        "dataflow.conv" => {
+        "dataflow.conv" | "dataflow.conv_add" => {
             let group = get("coarse_group")?;
-            Some((get("coarse_in")? * group, get("coarse_out")? * group))
+            Some(Lanes {
+                input: get("coarse_in")? * group,
+                output: get("coarse_out")? * group,
+                residual: (name == "dataflow.conv_add").then_some(2),
+            })
         }
-        "dataflow.fc" => Some((get("coarse_in")?, get("coarse_out")?)),
+        "dataflow.fc" => Some(Lanes { input: get("coarse_in")?, output: get("coarse_out")?, residual: None }),
         "dataflow.pool" | "dataflow.global_pool" | "dataflow.eltwise" | "dataflow.activation" | "dataflow.concat" => {
-            let coarse = get("coarse")?;
-            Some((coarse, coarse))
+            Some(Lanes::uniform(get("coarse")?))
         }
         // A fork follows its input unless given lanes of its own (as the search may, like fpgaConvNet's split).
-        "dataflow.fork" if op.has_attribute("coarse") => {
-            let coarse = get("coarse")?;
-            Some((coarse, coarse))
-        }
+        "dataflow.fork" if op.has_attribute("coarse") => Some(Lanes::uniform(get("coarse")?)),
         _ => None,
     })
 }
@@ -160,10 +184,11 @@ pub fn legalize_lanes(function: OperationRef<'_, '_>, cx: &PassContext) -> PassR
             }
             let fail = |message: String| cx.error(&op, format!("'{name}' op {message}"));
             match engine_lanes(&op, &name).map_err(fail)? {
-                Some((lanes_in, lanes_out)) => {
+                Some(lanes) => {
                     for index in 0..op.operand_count() {
                         let Ok(operand) = op.operand(index) else { continue };
                         let Some(stream) = StreamType::from_type(operand.r#type()) else { continue };
+                        let lanes_in = lanes.of_operand(index);
                         if stream.lanes == lanes_in {
                             continue;
                         }
@@ -198,7 +223,7 @@ pub fn legalize_lanes(function: OperationRef<'_, '_>, cx: &PassContext) -> PassR
                         engine.set_operand(index, output.into());
                     }
                     for result in op.results() {
-                        result.set_type(with_lanes(result.into(), lanes_out).map_err(fail)?);
+                        result.set_type(with_lanes(result.into(), lanes.output).map_err(fail)?);
                     }
                 }
                 None if name == "dataflow.squeeze" => {

@@ -6,9 +6,10 @@
 //! DMA order is a permutation. It runs after parsing, after every other pass of ours, and at the end of a
 //! pipeline; it can also be named in a pipeline like any pass.
 
-use crate::rules::{graph_result_shape, kernel_attr, problem, window, Check};
+use crate::rules::{after_fused_pool, graph_result_shape, kernel_attr, problem, window, Check};
 use autows_ir::{
     attributes as attr,
+    fusion::{FusedActivation, FusedStages, PoolKind},
     pass::{OptionInfo, Pass, PassContext, PassEntry, PassInfo, PassOptions, PassResult},
     rewrite::{dialect_of, op_name},
     types::{is_weight_memory, StreamType, TensorType},
@@ -155,8 +156,8 @@ fn check_graph(name: &str, op: &OperationRef) -> Result<(), Check> {
         .collect();
     let Some(shapes) = shapes else { return Ok(()) };
     let computed = match name {
-        "graph.conv2d" | "graph.gemm" if op.has_attribute("activation") => {
-            check_fused_activation(op)?;
+        "graph.conv2d" | "graph.conv2d_add" | "graph.gemm" => {
+            check_fused_stages(name, op)?;
             match graph_result_shape(name, op, &shapes)? {
                 Some(computed) => computed,
                 None => return Ok(()),
@@ -172,19 +173,24 @@ fn check_graph(name: &str, op: &OperationRef) -> Result<(), Check> {
     expect_result(op, &computed)
 }
 
-/// An activation fused into a convolution or gemm by `graph-fuse`.
-fn check_fused_activation(op: &OperationRef) -> Result<(), Check> {
-    match attr::string(op, "activation")?.as_str() {
-        "relu" => Ok(()),
-        "clip" => {
-            let (min, max) = (attr::float(op, "activation_min")?, attr::float(op, "activation_max")?);
-            if min > max {
-                return problem(format!("'activation_min' ({min}) must not exceed 'activation_max' ({max})"));
-            }
-            Ok(())
+/// The stages `graph-fuse` folded into a convolution or gemm (an engine, too): known spellings, a clip's bounds
+/// in order, pooling on convolutions only.
+fn check_fused_stages(name: &str, op: &OperationRef) -> Result<(), Check> {
+    let stages = FusedStages::of(op)?;
+    if let Some(FusedActivation::Clip { min, max }) = stages.activation {
+        if min > max {
+            return problem(format!("'activation_min' ({min}) must not exceed 'activation_max' ({max})"));
         }
-        other => problem(format!("'activation' must be \"relu\" or \"clip\", got \"{other}\"")),
     }
+    if let Some(pool) = stages.pool {
+        if matches!(name, "graph.gemm" | "dataflow.fc") {
+            return problem("only a convolution can have a fused 'pool'");
+        }
+        if pool.kind == PoolKind::Average && pool.pads != [0; 4] {
+            return problem("a fused average pool must not pad ('pool_pads' must be zero)");
+        }
+    }
+    Ok(())
 }
 
 fn check_constant(op: &OperationRef) -> Result<(), Check> {
@@ -273,8 +279,14 @@ fn weight_shape(op: &OperationRef) -> Result<Option<Vec<i64>>, Check> {
 
 fn check_dataflow(name: &str, op: &OperationRef) -> Result<(), Check> {
     match name {
-        "dataflow.conv" => check_conv_engine(op),
-        "dataflow.fc" => check_fc_engine(op),
+        "dataflow.conv" | "dataflow.conv_add" => {
+            check_fused_stages(name, op)?;
+            check_conv_engine(op, name == "dataflow.conv_add")
+        }
+        "dataflow.fc" => {
+            check_fused_stages(name, op)?;
+            check_fc_engine(op)
+        }
         "dataflow.pool" => {
             let (input, in_shape) = input_stream(op, 0)?;
             let (output, out_shape) = output_stream(op, 0)?;
@@ -363,7 +375,7 @@ fn per_channel_lanes(op: &OperationRef, input: &StreamType, output: &StreamType,
     expect_lanes(output, coarse, "output", "'coarse'")
 }
 
-fn check_conv_engine(op: &OperationRef) -> Result<(), Check> {
+fn check_conv_engine(op: &OperationRef, residual: bool) -> Result<(), Check> {
     let (input, in_shape) = input_stream(op, 0)?;
     let (output, out_shape) = output_stream(op, 0)?;
     let groups = attr::int(op, "groups")?;
@@ -376,9 +388,10 @@ fn check_conv_engine(op: &OperationRef) -> Result<(), Check> {
             "'groups' ({groups}) must divide the input channels ({in_channels}) and the filters ({filters})"
         ));
     }
-    let kernel = match weight_shape(op)? {
+    let bias_index = if residual { 3 } else { 2 };
+    let (convolved, kernel) = match weight_shape(op)? {
         Some(weights) => {
-            let bias = match op.operand(2) {
+            let bias = match op.operand(bias_index) {
                 Ok(bias) => tensor_shape(bias.r#type(), "the bias")?,
                 Err(_) => None,
             };
@@ -391,10 +404,10 @@ fn check_conv_engine(op: &OperationRef) -> Result<(), Check> {
                 &attr::i64_array(op, "dilations")?,
                 groups,
             )?;
-            expect_shape(&output.tensor, &computed, "output")?;
-            weights[2] * weights[3]
+            expect_shape(&output.tensor, &after_fused_pool(op, computed.clone())?, "output")?;
+            (Some(computed), weights[2] * weights[3])
         }
-        None => 0,
+        None => (None, 0),
     };
     let coarse_group = factor(op, "coarse_group", groups, "groups")?;
     let coarse_in = factor(op, "coarse_in", in_channels / groups, "input channels per group")?;
@@ -404,6 +417,19 @@ fn check_conv_engine(op: &OperationRef) -> Result<(), Check> {
         return problem(format!("'fine' ({fine}) must be positive and divide the kernel size ({kernel})"));
     }
     expect_lanes(&input, coarse_in * coarse_group, "input", "coarse_in x coarse_group")?;
+    if residual {
+        let value = op.operand(2).map_err(|_| Check("is missing its residual".into()))?;
+        let (residual, residual_shape) = stream(value.r#type(), "the residual")?;
+        if convolved.as_ref().is_some_and(|convolved| *convolved != residual_shape) {
+            return problem(format!(
+                "the residual ({}) must have the convolution's shape ({})",
+                show(&residual_shape),
+                show(convolved.as_deref().unwrap_or_default())
+            ));
+        }
+        expect_shape(&output.tensor, &after_fused_pool(op, residual_shape)?, "output")?;
+        expect_lanes(&residual, coarse_out * coarse_group, "residual", "coarse_out x coarse_group")?;
+    }
     expect_lanes(&output, coarse_out * coarse_group, "output", "coarse_out x coarse_group")
 }
 

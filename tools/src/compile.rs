@@ -210,8 +210,11 @@ fn report_page(
         .filter(|(_, layer)| matches!(layer.kind, LayerKind::Convolution(_) | LayerKind::InnerProduct(_)))
         .map(|(layer_cost, layer)| {
             let per_sweep = layer_cost.weight_memory.as_ref().map_or(0.0, |m| m.off_chip_range * f64::from(m.width));
-            let sweeps =
-                if matches!(layer.kind, LayerKind::Convolution(_)) { layer.output.pixels() as f64 } else { 1.0 };
+            // A convolution sweeps its weights once per pixel it computes (before any fused pooling).
+            let sweeps = match &layer.kind {
+                LayerKind::Convolution(conv) => conv.convolved(layer.input).unwrap_or(layer.output).pixels() as f64,
+                _ => 1.0,
+            };
             per_sweep * sweeps
         })
         .sum();

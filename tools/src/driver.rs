@@ -47,7 +47,8 @@ struct CompileArgs {
     /// What to optimise.
     #[arg(long = "objective", default_value = "throughput", value_parser = ["throughput", "latency"])]
     objective: String,
-    /// Fuse each convolution or gemm with the activation after it into one engine (graph-fuse).
+    /// Fuse each convolution with the residual add, activation and pooling after it (and a gemm with its
+    /// activation) into one engine (graph-fuse).
     #[arg(long = "fuse")]
     fuse: bool,
     /// Keep every weight on chip (vanilla fpgaConvNet) instead of streaming part of them.

@@ -189,9 +189,36 @@ pub struct Convolution {
     /// A point-wise activation applied inside the engine (layer fusion, not in fpgaConvNet): one activation
     /// module per output stream, no extra latency, and no engine or squeeze of its own.
     pub fused_activation: Option<ActivationFunction>,
+    /// A second input port (port 1) carrying a stream shaped like the convolution's result before any fused
+    /// pooling, added after the bias and before the activation: one element-wise add module per output stream;
+    /// the port takes coarse_out·coarse_group streams.
+    pub fused_residual: bool,
+    /// Pooling applied inside the engine; `Layer::output` is then the pooled map.
+    pub fused_pool: Option<FusedPool>,
+}
+
+/// A pooling stage inside a convolution engine, applied to its (activated) result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FusedPool {
+    /// Reduction.
+    pub op: PoolOp,
+    /// Kernel, stride and padding over the convolution's result.
+    pub window: Window,
 }
 
 impl Convolution {
+    /// The map the convolution itself produces for `input` (before fused pooling), or None if the window does
+    /// not fit.
+    pub fn convolved(&self, input: FeatureMap) -> Option<FeatureMap> {
+        let (rows, cols) = self.window.output_size(input.rows, input.cols)?;
+        Some(FeatureMap::new(rows, cols, self.filters))
+    }
+
+    /// Parallel streams leaving the convolution (and its fused stages): coarse_out·coarse_group.
+    pub fn streams_out(&self) -> u32 {
+        self.parallelism.coarse_out * self.parallelism.coarse_group
+    }
+
     /// Depth (words) and width (bits) of the packed weight memory for an input of `input`: one word holds
     /// every weight consumed in one cycle, and the engine sweeps the addresses once per output pixel.
     pub fn weight_memory_size(&self, input: FeatureMap) -> (u64, u32) {
@@ -410,10 +437,11 @@ impl LayerKind {
 pub struct Layer {
     /// Unique name (the fpgaConvNet/ONNX node name).
     pub name: String,
-    /// Shape of the frame entering each input port (for a concatenation, the rows and columns every port
-    /// shares; its per-port channels are [`Concat::channels_in`]).
+    /// Shape of the frame entering input port 0, and every other port unless [`Layer::input_of_port`] says
+    /// otherwise (for a concatenation, the rows and columns every port shares; its per-port channels are
+    /// [`Concat::channels_in`]).
     pub input: FeatureMap,
-    /// Shape of the frame leaving each output port.
+    /// Shape of the frame leaving each output port (for a convolution with a fused pooling, the pooled map).
     pub output: FeatureMap,
     /// Kind and kind-specific parameters.
     pub kind: LayerKind,
@@ -423,7 +451,33 @@ pub struct Layer {
 }
 
 impl Layer {
-    /// Parallel streams entering each input port.
+    /// The shape entering input port `port`: a concatenation's port carries its own channels, a
+    /// fused-residual convolution's port 1 the convolved map.
+    pub fn input_of_port(&self, port: usize) -> FeatureMap {
+        match &self.kind {
+            LayerKind::Concat(concat) => FeatureMap::new(
+                self.input.rows,
+                self.input.cols,
+                concat.channels_in.get(port).copied().unwrap_or_default(),
+            ),
+            LayerKind::Convolution(conv) if conv.fused_residual && port == 1 => {
+                conv.convolved(self.input).unwrap_or(self.output)
+            }
+            _ => self.input,
+        }
+    }
+
+    /// Parallel streams entering input port `port`: a fused-residual convolution's port 1 takes as many streams
+    /// as leave the engine, every other port [`Layer::streams_in`].
+    pub fn streams_in_port(&self, port: usize) -> u32 {
+        match &self.kind {
+            LayerKind::Convolution(conv) if conv.fused_residual && port == 1 => conv.streams_out(),
+            _ => self.streams_in(),
+        }
+    }
+
+    /// Parallel streams entering input port 0 (and every port of the layer kinds whose ports are alike); see
+    /// [`Layer::streams_in_port`].
     pub fn streams_in(&self) -> u32 {
         match &self.kind {
             LayerKind::Convolution(conv) => conv.parallelism.coarse_in * conv.parallelism.coarse_group,
@@ -441,7 +495,7 @@ impl Layer {
     /// Parallel streams leaving each output port.
     pub fn streams_out(&self) -> u32 {
         match &self.kind {
-            LayerKind::Convolution(conv) => conv.parallelism.coarse_out * conv.parallelism.coarse_group,
+            LayerKind::Convolution(conv) => conv.streams_out(),
             LayerKind::InnerProduct(fc) => fc.parallelism.coarse_out,
             LayerKind::Squeeze(squeeze) => squeeze.coarse_out,
             _ => self.streams_in(),
@@ -453,6 +507,7 @@ impl Layer {
         match &self.kind {
             LayerKind::EltWise(eltwise) => eltwise.ports_in,
             LayerKind::Concat(concat) => u32::try_from(concat.channels_in.len()).unwrap_or(u32::MAX),
+            LayerKind::Convolution(conv) if conv.fused_residual => 2,
             _ => 1,
         }
     }

@@ -76,7 +76,12 @@ fn check_layer_problem(layer: &Layer) -> Result<(), LayerProblem> {
             divides("coarse_out", parallelism.coarse_out, "filters per group", conv.filters / conv.groups)?;
             divides("coarse_group", parallelism.coarse_group, "groups", conv.groups)?;
             divides("fine", parallelism.fine, "kernel size", conv.window.kernel_size())?;
-            same_shape(input, windowed_output(input, &conv.window, conv.filters)?, output)?;
+            let convolved = windowed_output(input, &conv.window, conv.filters)?;
+            let expected = match &conv.fused_pool {
+                Some(pool) => windowed_output(convolved, &pool.window, conv.filters)?,
+                None => convolved,
+            };
+            same_shape(input, expected, output)?;
             let (depth, width) = conv.weight_memory_size(input);
             streams_what_it_stores(depth, width, &conv.streaming)
         }
@@ -183,6 +188,8 @@ mod tests {
                 block_floating_point: true,
                 streaming: WeightStreaming::ON_CHIP,
                 fused_activation: None,
+                fused_residual: false,
+                fused_pool: None,
             }),
             port_limits: PortLimits::default(),
         }

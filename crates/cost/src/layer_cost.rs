@@ -71,7 +71,9 @@ pub(crate) fn whole_cycles(cycles: f64) -> u64 {
 fn operations(layer: &Layer, fidelity: Fidelity) -> u64 {
     match &layer.kind {
         LayerKind::Convolution(conv) => {
-            let outputs = layer.output.pixels() * u64::from(conv.filters);
+            // Multiply-accumulates happen over the convolved map; a fused pooling only reduces it afterwards.
+            let convolved = conv.convolved(layer.input).unwrap_or(layer.output);
+            let outputs = convolved.pixels() * u64::from(conv.filters);
             // fpgaConvNet does not divide by the groups; a grouped convolution only sees its group's channels.
             let channels = match fidelity {
                 Fidelity::FpgaConvNet => layer.input.channels,

@@ -7,8 +7,8 @@ use autows_device::{Bram18, Uram};
 use crate::error::LayerProblem;
 use crate::fidelity::Fidelity;
 use crate::layer::{
-    Activation, ActivationFunction, Convolution, EltWise, EltWiseOp, GlobalPooling, InnerProduct, Layer, LayerKind,
-    Pooling, Split, Squeeze,
+    Activation, ActivationFunction, Convolution, EltWise, EltWiseOp, FeatureMap, GlobalPooling, InnerProduct, Layer,
+    LayerKind, Pooling, Split, Squeeze, Window,
 };
 use crate::modules::{
     accum, bias, fork, global_pool, glue, pool, sliding_window, squeeze, vector_dot, vector_dot_dsp, AccumModule,
@@ -77,8 +77,9 @@ pub(crate) fn layer_resources(
     Ok(match &layer.kind {
         LayerKind::Convolution(conv) => {
             let (resources, memory) = convolution(layer, conv, fidelity)?;
-            let streams = conv.parallelism.coarse_out * conv.parallelism.coarse_group;
-            (with_fused_activation(resources, conv.fused_activation, streams, conv.widths.output), Some(memory))
+            let streams = conv.streams_out();
+            let resources = with_fused_activation(resources, conv.fused_activation, streams, conv.widths.output);
+            (with_fused_pool(with_fused_residual(resources, conv), layer, conv), Some(memory))
         }
         LayerKind::InnerProduct(fc) => {
             let (resources, memory) = inner_product(layer, fc, fidelity)?;
@@ -251,21 +252,20 @@ fn inner_product(
 }
 
 fn pooling_resources(layer: &Layer, pooling: &Pooling) -> ModuleResources {
-    let window = &pooling.window;
+    pool_modules(layer.input, &pooling.window, pooling.coarse, pooling.data_width)
+}
+
+/// The sliding window and pool modules of a pooling over `input` split into `streams` channel streams.
+fn pool_modules(input: FeatureMap, window: &Window, streams: u32, data_width: u32) -> ModuleResources {
     sliding_window(&SlidingWindowModule {
-        rows: layer.input.rows,
-        cols: layer.input.cols,
-        channels: layer.input.channels / pooling.coarse,
-        streams: pooling.coarse,
-        data_width: pooling.data_width,
+        rows: input.rows,
+        cols: input.cols,
+        channels: input.channels / streams,
+        streams,
+        data_width,
         kernel_rows: window.kernel_rows,
         kernel_cols: window.kernel_cols,
-    }) + pool(&PoolModule {
-        kernel_rows: window.kernel_rows,
-        kernel_cols: window.kernel_cols,
-        streams: pooling.coarse,
-        data_width: pooling.data_width,
-    })
+    }) + pool(&PoolModule { kernel_rows: window.kernel_rows, kernel_cols: window.kernel_cols, streams, data_width })
 }
 
 /// Constant per-stream costs of the activation modules.
@@ -287,6 +287,24 @@ fn with_fused_activation(
     let Some(function) = function else { return resources };
     let extra = activation_resources(&Activation { function, coarse: streams, data_width });
     Resources { lut: resources.lut + extra.lut, ff: resources.ff + extra.ff, ..resources }
+}
+
+/// `resources` plus one element-wise add module per output stream when a residual add is fused into the
+/// engine (the skip buffer in front of the residual port is a FIFO of the pipeline, costed where FIFOs are).
+fn with_fused_residual(resources: Resources, conv: &Convolution) -> Resources {
+    if !conv.fused_residual {
+        return resources;
+    }
+    let streams = u64::from(conv.streams_out());
+    Resources { lut: resources.lut + ELTWISE_LUT * streams, ff: resources.ff + ELTWISE_FF * streams, ..resources }
+}
+
+/// `resources` plus the modules a pooling layer over the convolved map would build, one stream per output
+/// stream, when a pooling is fused into the engine.
+fn with_fused_pool(resources: Resources, layer: &Layer, conv: &Convolution) -> Resources {
+    let Some(fused) = &conv.fused_pool else { return resources };
+    let convolved = conv.convolved(layer.input).unwrap_or(layer.output);
+    resources + Resources::from(pool_modules(convolved, &fused.window, conv.streams_out(), conv.widths.output))
 }
 
 fn activation_resources(activation: &Activation) -> Resources {

@@ -36,7 +36,7 @@ mod weights;
 pub use autows_device::{Bram18, Uram};
 pub use coefficients::coefficient_table;
 pub use config::{parse_config, read_config_file, write_config, ConfigError};
-pub use depth::layer_depth;
+pub use depth::{join_depth, layer_depth};
 pub use design::{evaluate_design, Design, DesignCost, Partition};
 pub use error::{LayerError, LayerProblem, PipelineError};
 pub use evaluator::IncrementalEvaluator;
@@ -44,8 +44,8 @@ pub use feasibility::{lutram_substitution, Feasibility, Resource, ResourceUsage,
 pub use fidelity::{Fidelity, UnknownFidelity};
 pub use layer::{
     Activation, ActivationFunction, ArithmeticWidths, Concat, ConvParallelism, Convolution, EltWise, EltWiseOp,
-    FeatureMap, GlobalPooling, InnerProduct, InnerProductParallelism, Layer, LayerKind, PoolOp, Pooling, PortLimits,
-    Split, Squeeze, WeightStreaming, Window,
+    FeatureMap, FusedPool, GlobalPooling, InnerProduct, InnerProductParallelism, Layer, LayerKind, PoolOp, Pooling,
+    PortLimits, Split, Squeeze, WeightStreaming, Window,
 };
 pub use layer_check::check_layer;
 pub use layer_cost::LayerCost;

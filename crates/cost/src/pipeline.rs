@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use crate::error::PipelineError;
-use crate::layer::{FeatureMap, Layer, LayerKind};
+use crate::layer::Layer;
 use crate::layer_check::check_layer;
 
 /// The layers of one partition, connected into a DAG, and the batch it processes per run.
@@ -65,7 +65,7 @@ impl Pipeline {
         for (index, layer) in self.layers.iter().enumerate() {
             let producers = &self.producers[index];
             for (port, &producer) in producers.iter().enumerate() {
-                let expected = input_of_port(layer, port);
+                let expected = layer.input_of_port(port);
                 let produced = self.layers[producer].output;
                 if produced != expected {
                     return Err(PipelineError::ShapeMismatch {
@@ -154,10 +154,19 @@ impl Pipeline {
     /// consistent design has none: fpgaConvNet inserts a squeeze layer on each such edge, so a search that
     /// changes parallelism uses this to find where squeezes must be added or adjusted.
     pub fn stream_mismatches(&self) -> Vec<(usize, usize)> {
-        self.edges()
-            .into_iter()
-            .filter(|&(producer, consumer)| self.layers[producer].streams_out() != self.layers[consumer].streams_in())
+        self.port_edges()
+            .filter(|&(producer, consumer, port)| {
+                self.layers[producer].streams_out() != self.layers[consumer].streams_in_port(port)
+            })
+            .map(|(producer, consumer, _)| (producer, consumer))
             .collect()
+    }
+
+    /// All edges `(producer, consumer, input port of the consumer)`, in the order of [`Pipeline::edges`].
+    pub fn port_edges(&self) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
+        self.producers.iter().enumerate().flat_map(|(consumer, producers)| {
+            producers.iter().enumerate().map(move |(port, &producer)| (producer, consumer, port))
+        })
     }
 
     /// Frames processed per run of the pipeline.
@@ -193,10 +202,14 @@ impl Pipeline {
         if layer.ports_in() != old.ports_in() || layer.ports_out() != old.ports_out() {
             return Err(changed("the number of ports would change".to_owned()));
         }
-        if let (LayerKind::Concat(new), LayerKind::Concat(previous)) = (&layer.kind, &old.kind) {
-            if new.channels_in != previous.channels_in {
-                return Err(changed("the channels of the concatenated inputs would change".to_owned()));
-            }
+        if let Some(port) =
+            (0..old.ports_in() as usize).find(|&port| layer.input_of_port(port) != old.input_of_port(port))
+        {
+            return Err(changed(format!(
+                "input port {port} would take {} instead of {}",
+                layer.input_of_port(port),
+                old.input_of_port(port)
+            )));
         }
         Ok(std::mem::replace(&mut self.layers[index], layer))
     }
@@ -230,18 +243,6 @@ impl Pipeline {
     }
 }
 
-/// The shape port `port` of `layer` expects.
-fn input_of_port(layer: &Layer, port: usize) -> FeatureMap {
-    match &layer.kind {
-        LayerKind::Concat(concat) => FeatureMap::new(
-            layer.input.rows,
-            layer.input.cols,
-            concat.channels_in.get(port).copied().unwrap_or_default(),
-        ),
-        _ => layer.input,
-    }
-}
-
 /// Kahn's algorithm, preferring the given layer order among ready layers so the result is stable.
 fn topological_order(
     layers: &[Layer],
@@ -270,7 +271,9 @@ fn topological_order(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layer::{Activation, ActivationFunction, EltWise, EltWiseOp, PortLimits, Split, Squeeze};
+    use crate::layer::{
+        Activation, ActivationFunction, EltWise, EltWiseOp, FeatureMap, LayerKind, PortLimits, Split, Squeeze,
+    };
 
     const MAP: FeatureMap = FeatureMap::new(8, 8, 16);
 

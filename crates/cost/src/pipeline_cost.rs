@@ -139,7 +139,9 @@ fn feature_map_gbps(inputs: &PipelineInputs<'_>, cycles_per_frame: f64, fidelity
                 Fidelity::FpgaConvNet => partition_width,
                 Fidelity::Strict => layers[index].input_width(),
             };
-            gbps(layers[index].input.words() * u64::from(layers[index].ports_in()), width)
+            let layer = &layers[index];
+            let words = (0..layer.ports_in() as usize).map(|port| layer.input_of_port(port).words()).sum();
+            gbps(words, width)
         })
         .sum();
     let output = inputs

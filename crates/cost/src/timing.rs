@@ -19,8 +19,8 @@ pub(crate) struct ModuleRates {
 
 const PASS_THROUGH: ModuleRates = ModuleRates { input: 1.0, output: 1.0 };
 
-/// The longest chain of any layer kind (a convolution's eight modules).
-const MAX_CHAIN: usize = 8;
+/// The longest chain of any layer kind: a convolution's eight modules and a fused pooling's two.
+const MAX_CHAIN: usize = 10;
 
 /// The rates a whole layer achieves once its chain is balanced.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -35,6 +35,12 @@ pub(crate) struct LayerRates {
 /// than its producer is held back to the producer's pace downstream. Each module keeps its own output/input
 /// ratio, computed once before balancing.
 pub(crate) fn balance(chain: &[ModuleRates]) -> LayerRates {
+    let (input, output) = balanced(chain);
+    LayerRates { input: input[0], output: output[chain.len() - 1] }
+}
+
+/// The balanced input and output rate of every module of `chain`.
+fn balanced(chain: &[ModuleRates]) -> ([f64; MAX_CHAIN], [f64; MAX_CHAIN]) {
     let count = chain.len();
     debug_assert!(count > 0 && count <= MAX_CHAIN);
     let mut input = [0.0; MAX_CHAIN];
@@ -65,7 +71,7 @@ pub(crate) fn balance(chain: &[ModuleRates]) -> LayerRates {
             }
         }
     }
-    LayerRates { input: input[0], output: output[count - 1] }
+    (input, output)
 }
 
 /// Cycles per frame of one layer.
@@ -84,13 +90,19 @@ fn sliding_window_rates(input: FeatureMap, output: FeatureMap, window: &Window) 
     ModuleRates { input: input.pixels() as f64 / padded, output: output.pixels() as f64 / input.pixels() as f64 }
 }
 
-fn convolution_chain(layer: &Layer, conv: &Convolution) -> [ModuleRates; 8] {
+/// Modules of a convolution chain before its fused pooling stage.
+const CONVOLUTION_MODULES: usize = 8;
+
+/// The convolution's modules, then a fused pooling's window and pool modules (per output stream).
+fn convolution_chain(layer: &Layer, conv: &Convolution) -> ([ModuleRates; MAX_CHAIN], usize) {
     let parallelism = &conv.parallelism;
     let filters_per_stream = conv.filters / (parallelism.coarse_out * conv.groups);
     let accumulated = (u64::from(layer.input.channels) * u64::from(conv.window.kernel_size()))
         / u64::from(parallelism.fine * parallelism.coarse_in * parallelism.coarse_group);
-    [
-        sliding_window_rates(layer.input, layer.output, &conv.window),
+    let convolved = convolved(layer, conv);
+    let mut chain = [PASS_THROUGH; MAX_CHAIN];
+    chain[..CONVOLUTION_MODULES].copy_from_slice(&[
+        sliding_window_rates(layer.input, convolved, &conv.window),
         PASS_THROUGH,
         PASS_THROUGH,
         ModuleRates { input: 1.0 / f64::from(filters_per_stream), output: 1.0 },
@@ -98,7 +110,20 @@ fn convolution_chain(layer: &Layer, conv: &Convolution) -> [ModuleRates; 8] {
         PASS_THROUGH,
         PASS_THROUGH,
         PASS_THROUGH,
-    ]
+    ]);
+    match &conv.fused_pool {
+        Some(pool) => {
+            chain[CONVOLUTION_MODULES] = sliding_window_rates(convolved, layer.output, &pool.window);
+            (chain, CONVOLUTION_MODULES + 2)
+        }
+        None => (chain, CONVOLUTION_MODULES),
+    }
+}
+
+/// The map the convolution produces before any fused pooling (the output when the window does not fit, which
+/// the layer check refuses anyway).
+fn convolved(layer: &Layer, conv: &Convolution) -> FeatureMap {
+    conv.convolved(layer.input).unwrap_or(layer.output)
 }
 
 fn inner_product_chain(layer: &Layer, fc: &InnerProduct) -> [ModuleRates; 6] {
@@ -112,37 +137,37 @@ fn inner_product_chain(layer: &Layer, fc: &InnerProduct) -> [ModuleRates; 6] {
     ]
 }
 
-fn layer_rates(layer: &Layer) -> LayerRates {
+/// A layer's balanced rates and, for a fused-residual convolution, the rate per stream at which its residual
+/// port is read: the pace of the convolution's result where the add sits, before any pooling.
+fn layer_rates(layer: &Layer) -> (LayerRates, Option<f64>) {
     match &layer.kind {
-        LayerKind::Convolution(conv) => balance(&convolution_chain(layer, conv)),
-        LayerKind::InnerProduct(fc) => balance(&inner_product_chain(layer, fc)),
+        LayerKind::Convolution(conv) => {
+            let (chain, count) = convolution_chain(layer, conv);
+            let (input, output) = balanced(&chain[..count]);
+            let rates = LayerRates { input: input[0], output: output[count - 1] };
+            (rates, conv.fused_residual.then_some(output[CONVOLUTION_MODULES - 1]))
+        }
+        LayerKind::InnerProduct(fc) => (balance(&inner_product_chain(layer, fc)), None),
         LayerKind::Pooling(pool) => {
-            balance(&[sliding_window_rates(layer.input, layer.output, &pool.window), PASS_THROUGH])
+            (balance(&[sliding_window_rates(layer.input, layer.output, &pool.window), PASS_THROUGH]), None)
         }
-        _ => LayerRates { input: 1.0, output: 1.0 },
-    }
-}
-
-/// Words of one frame entering input port `port`.
-fn input_workload(layer: &Layer, port: usize) -> u64 {
-    match &layer.kind {
-        LayerKind::Concat(concat) => {
-            layer.input.pixels() * u64::from(concat.channels_in.get(port).copied().unwrap_or_default())
-        }
-        _ => layer.input.words(),
+        _ => (LayerRates { input: 1.0, output: 1.0 }, None),
     }
 }
 
 /// Cycles per frame of `layer` at its own pace.
 pub fn layer_timing(layer: &Layer) -> LayerTiming {
-    let rates = layer_rates(layer);
-    let streams_in = f64::from(layer.streams_in());
+    let (rates, residual_rate) = layer_rates(layer);
     let streams_out = f64::from(layer.streams_out());
     let mut interval: f64 = 0.0;
     let mut capped_interval: f64 = 0.0;
     for port in 0..layer.ports_in() as usize {
-        let workload = input_workload(layer, port) as f64;
-        let rate = rates.input * streams_in;
+        let workload = layer.input_of_port(port).words() as f64;
+        let per_stream = match residual_rate {
+            Some(rate) if port == 1 => rate,
+            _ => rates.input,
+        };
+        let rate = per_stream * f64::from(layer.streams_in_port(port));
         interval = interval.max(workload / rate);
         capped_interval = capped_interval.max(workload / layer.port_limits.input_port(port).min(rate));
     }

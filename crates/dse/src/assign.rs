@@ -97,12 +97,12 @@ impl<'a> Pricing<'a> {
             let old = self.edge(
                 edge,
                 problem.choices[producer][selection[producer]].streams_out,
-                problem.choices[consumer][selection[consumer]].streams_in,
+                problem.streams_into(edge, selection[consumer]),
             );
             let new = self.edge(
                 edge,
                 problem.choices[producer][new_option(producer)].streams_out,
-                problem.choices[consumer][new_option(consumer)].streams_in,
+                problem.streams_into(edge, new_option(consumer)),
             );
             delta += new - old;
         }
@@ -156,10 +156,9 @@ impl<'a> Pricing<'a> {
     fn improve_engine(&self, selection: &mut [usize], engine: usize, seen: &mut [bool]) -> bool {
         let problem = self.problem;
         let mut best: Option<(f64, Vec<(usize, usize)>)> = None;
-        let neighbours = |forward: bool| -> Vec<usize> {
+        let downstream_components = || -> Vec<usize> {
             let mut found = Vec::new();
-            let adjacent = if forward { problem.core.consumers(engine) } else { problem.core.producers(engine) };
-            for &other in adjacent {
+            for &other in problem.core.consumers(engine) {
                 if let Some(component) = problem.component_of[other] {
                     if !found.contains(&component) {
                         found.push(component);
@@ -168,8 +167,11 @@ impl<'a> Pricing<'a> {
             }
             found
         };
-        let (upstream, downstream) =
-            if problem.has_weights[engine] { (neighbours(false), neighbours(true)) } else { (Vec::new(), Vec::new()) };
+        let (upstream, downstream) = if problem.has_weights[engine] {
+            (problem.upstream_components(engine), downstream_components())
+        } else {
+            (Vec::new(), Vec::new())
+        };
         for option in 0..problem.choices[engine].len() {
             if option == selection[engine] && upstream.is_empty() && downstream.is_empty() {
                 continue;
@@ -179,8 +181,11 @@ impl<'a> Pricing<'a> {
             }
             let choice = &problem.choices[engine][option];
             let mut variants: Vec<Vec<(usize, usize)>> = vec![vec![(engine, option)]];
-            let up: Vec<(usize, usize)> =
-                upstream.iter().filter_map(|&c| self.component_at(c, choice.streams_in)).flatten().collect();
+            let up: Vec<(usize, usize)> = upstream
+                .iter()
+                .filter_map(|&(c, port)| self.component_at(c, choice.streams_into(port)))
+                .flatten()
+                .collect();
             let down: Vec<(usize, usize)> =
                 downstream.iter().filter_map(|&c| self.component_at(c, choice.streams_out)).flatten().collect();
             if !up.is_empty() {

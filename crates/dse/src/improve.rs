@@ -49,14 +49,13 @@ pub(crate) fn improve<M: CostModel>(
                 .collect();
             tries.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             for &(_, option) in tries.iter().take(TRIES_PER_ENGINE) {
-                let streams_in = problem.choices[engine][option].streams_in;
+                let choice = &problem.choices[engine][option];
                 let mut trial = selection.clone();
                 trial[engine] = option;
-                for &producer in problem.core.producers(engine) {
-                    if let Some(component) = problem.component_of[producer] {
-                        for (member, member_option) in pricing.component_at(component, streams_in).unwrap_or_default() {
-                            trial[member] = member_option;
-                        }
+                for (component, port) in problem.upstream_components(engine) {
+                    let streams_in = choice.streams_into(port);
+                    for (member, member_option) in pricing.component_at(component, streams_in).unwrap_or_default() {
+                        trial[member] = member_option;
                     }
                 }
                 let outcome = realise(problem, model, device, &trial, options.weight_streaming)?;

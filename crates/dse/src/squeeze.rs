@@ -18,7 +18,7 @@ pub fn strip_squeezes(pipeline: &Pipeline) -> Result<Pipeline, PipelineError> {
     Ok(stripped)
 }
 
-/// The squeeze fpgaConvNet inserts between `producer` and a consumer taking `streams_in` streams.
+/// The squeeze fpgaConvNet inserts between `producer` and a consumer port taking `streams_in` streams.
 pub fn squeeze_layer(name: String, producer: &Layer, streams_out: u32, streams_in: u32) -> Layer {
     Layer {
         name,
@@ -33,19 +33,22 @@ pub fn squeeze_layer(name: String, producer: &Layer, streams_out: u32, streams_i
     }
 }
 
-/// The pipeline with a squeeze on every edge whose stream counts differ. Existing squeezes are removed first,
-/// so the result depends only on the engines' parallelism.
+/// The pipeline with a squeeze on every edge whose stream counts differ (the consumer's count on the port the
+/// edge enters). Existing squeezes are removed first, so the result depends only on the engines' parallelism.
 pub fn materialise_squeezes(pipeline: &Pipeline) -> Result<Pipeline, PipelineError> {
     let core = if pipeline.layers().iter().any(|layer| matches!(layer.kind, LayerKind::Squeeze(_))) {
         strip_squeezes(pipeline)?
     } else {
         pipeline.clone()
     };
-    let mismatches = core.stream_mismatches();
+    let layers = core.layers();
+    let mismatches: Vec<(usize, usize, usize)> = core
+        .port_edges()
+        .filter(|&(producer, consumer, port)| layers[producer].streams_out() != layers[consumer].streams_in_port(port))
+        .collect();
     if mismatches.is_empty() {
         return Ok(core);
     }
-    let layers = core.layers();
     let taken = |name: &str| core.index_of(name).is_some();
     // New position of every engine, with each producer's squeezes right behind it.
     let mut order: Vec<Layer> = Vec::with_capacity(layers.len() + mismatches.len());
@@ -54,7 +57,7 @@ pub fn materialise_squeezes(pipeline: &Pipeline) -> Result<Pipeline, PipelineErr
     for (index, layer) in layers.iter().enumerate() {
         position[index] = order.len();
         order.push(layer.clone());
-        for &(producer, consumer) in mismatches.iter().filter(|(producer, _)| *producer == index) {
+        for &(producer, consumer, port) in mismatches.iter().filter(|(producer, _, _)| *producer == index) {
             let base = format!("{}_squeeze_{}", layer.name, layers[consumer].name);
             let mut name = base.clone();
             let mut suffix = 1;
@@ -62,13 +65,14 @@ pub fn materialise_squeezes(pipeline: &Pipeline) -> Result<Pipeline, PipelineErr
                 name = format!("{base}_{suffix}");
                 suffix += 1;
             }
-            squeeze_at.insert((producer, consumer), order.len());
-            order.push(squeeze_layer(name, layer, layer.streams_out(), layers[consumer].streams_in()));
+            squeeze_at.insert((producer, consumer, port), order.len());
+            let streams_in = layers[consumer].streams_in_port(port);
+            order.push(squeeze_layer(name, layer, layer.streams_out(), streams_in));
         }
     }
     let mut edges = Vec::with_capacity(core.edges().len() + mismatches.len());
-    for (producer, consumer) in core.edges() {
-        match squeeze_at.get(&(producer, consumer)) {
+    for (producer, consumer, port) in core.port_edges() {
+        match squeeze_at.get(&(producer, consumer, port)) {
             Some(&squeeze) => {
                 edges.push((position[producer], squeeze));
                 edges.push((squeeze, position[consumer]));

@@ -4,6 +4,7 @@
 use autows_ir::{
     attributes::{self as attr, AttributeError},
     diagnostics::SourceLocation,
+    fusion::{FusedActivation, FusedStages, PoolKind},
     rewrite::op_name,
     types::TensorType as IrTensorType,
 };
@@ -134,20 +135,33 @@ fn constant(op: &OperationRef, ty: &TensorType) -> Result<Tensor, AttributeError
     Ok(Tensor { shape: ty.shape.clone(), data })
 }
 
-/// The activation a convolution or gemm carries after `graph-fuse`.
-fn fused_activation(op: &OperationRef) -> Result<Option<Op>, AttributeError> {
-    if !op.has_attribute("activation") {
-        return Ok(None);
+/// The operations a fused convolution or gemm (`graph-fuse`) stands for after its own arithmetic, in order.
+fn fused_stages(op: &OperationRef) -> Result<Vec<(&'static str, Op)>, AttributeError> {
+    let stages = FusedStages::of(op)?;
+    let mut ops = Vec::new();
+    match stages.activation {
+        Some(FusedActivation::Relu) => ops.push(("activation", Op::Relu)),
+        Some(FusedActivation::Clip { min, max }) => {
+            ops.push(("activation", Op::Clip { min: min as f32, max: max as f32 }))
+        }
+        None => {}
     }
-    Ok(Some(match attr::string(op, "activation")?.as_str() {
-        "clip" => Op::Clip { min: f32_of(op, "activation_min")?, max: f32_of(op, "activation_max")? },
-        _ => Op::Relu,
-    }))
+    if let Some(pool) = stages.pool {
+        let window = Window2d { kernel: pool.kernel, strides: pool.strides, pads: pool.pads, dilations: [1, 1] };
+        ops.push((
+            "pool",
+            match pool.kind {
+                PoolKind::Max => Op::MaxPool { window, ceil_mode: false },
+                PoolKind::Average => Op::AvgPool { window, ceil_mode: false, count_include_pad: true },
+            },
+        ));
+    }
+    Ok(ops)
 }
 
 fn read_op(op: &OperationRef, name: &str, result: &TensorType) -> Result<Op, AttributeError> {
     Ok(match name {
-        "conv2d" => Op::Conv2d {
+        "conv2d" | "conv2d_add" => Op::Conv2d {
             strides: array(op, "strides")?,
             pads: array(op, "pads")?,
             dilations: array(op, "dilations")?,
@@ -270,14 +284,24 @@ pub fn extract_network(function: OperationRef) -> Result<Network, ExtractError> 
                 network.add_weight(node.clone(), declared.clone(), source, tensor_key, checksum)
             }
             Op::Reshape => network.add_reshape(node.clone(), inputs[0], &declared.shape)?,
+            // A convolution with a residual add is, as mathematics, the convolution and then the add.
+            op @ Op::Conv2d { .. } if short == "conv2d_add" => {
+                let (&residual, convolution) = inputs
+                    .get(2)
+                    .map(|residual| (residual, [&inputs[..2], &inputs[3..]].concat()))
+                    .ok_or_else(|| structure("a conv2d_add without its residual"))?;
+                let convolved = network.add(node.clone(), op, &convolution)?;
+                network.add(format!("{node}/add"), Op::Add, &[convolved, residual])?
+            }
             op => network.add(node.clone(), op, &inputs)?,
         };
-        // An activation fused by graph-fuse is, as mathematics, the activation after the operation.
-        let id =
-            match fused_activation(&op).map_err(|error| ExtractError::Attribute { location: node.clone(), error })? {
-                Some(activation) => network.add(format!("{node}/activation"), activation, &[id])?,
-                None => id,
-            };
+        // Stages fused by graph-fuse are, as mathematics, the operations after it.
+        let mut id = id;
+        for (stage, op) in
+            fused_stages(&op).map_err(|error| ExtractError::Attribute { location: node.clone(), error })?
+        {
+            id = network.add(format!("{node}/{stage}"), op, &[id])?;
+        }
         let inferred = network.ty(id);
         if inferred.shape != declared.shape {
             return Err(ExtractError::Mismatch {

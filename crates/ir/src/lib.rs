@@ -8,6 +8,7 @@
 pub mod attributes;
 pub mod context;
 pub mod diagnostics;
+pub mod fusion;
 pub mod ops;
 pub mod pass;
 pub mod rewrite;

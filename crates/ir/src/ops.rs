@@ -72,6 +72,14 @@ operation_view! {
 }
 
 operation_view! {
+    /// `graph.conv2d_add`.
+    Conv2dAdd = "graph.conv2d_add";
+    operands { input: 0, weight: 1, residual: 2 }
+    optional { bias: 3 }
+    attributes { strides: i64_array -> Vec<i64>, pads: i64_array -> Vec<i64>, dilations: i64_array -> Vec<i64>, groups: int -> i64 }
+}
+
+operation_view! {
     /// `graph.gemm`.
     Gemm = "graph.gemm";
     operands { a: 0, b: 1 }
@@ -160,6 +168,17 @@ operation_view! {
     ConvEngine = "dataflow.conv";
     operands { input: 0, weights: 1 }
     optional { bias: 2 }
+    attributes {
+        strides: i64_array -> Vec<i64>, pads: i64_array -> Vec<i64>, dilations: i64_array -> Vec<i64>,
+        groups: int -> i64, coarse_in: int -> i64, coarse_out: int -> i64, coarse_group: int -> i64, fine: int -> i64,
+    }
+}
+
+operation_view! {
+    /// `dataflow.conv_add`.
+    ConvAddEngine = "dataflow.conv_add";
+    operands { input: 0, weights: 1, residual: 2 }
+    optional { bias: 3 }
     attributes {
         strides: i64_array -> Vec<i64>, pads: i64_array -> Vec<i64>, dilations: i64_array -> Vec<i64>,
         groups: int -> i64, coarse_in: int -> i64, coarse_out: int -> i64, coarse_group: int -> i64, fine: int -> i64,

@@ -84,3 +84,35 @@ func.func @fifo_depth(%s: !dataflow.stream<tensor<1x8x4x4xi8>, 2 : i64>) {
 func.func @stream_parameters(%s: !dataflow.stream<tensor<1x8x4x4xi8>>) {
   return
 }
+
+// -----
+
+func.func @residual_lanes(%s: !dataflow.stream<tensor<1x8x4x4xi8>, 2 : i64>, %r: !dataflow.stream<tensor<1x8x4x4xi8>, 2 : i64>, %w: tensor<8x8x3x3xi4>) {
+  // expected-error@+1 {{the residual stream has 2 lanes but coarse_out x coarse_group is 4}}
+  %0 = "dataflow.conv_add"(%s, %w, %r) {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 1 : i64, coarse_in = 2 : i64, coarse_out = 4 : i64, coarse_group = 1 : i64, fine = 1 : i64} : (!dataflow.stream<tensor<1x8x4x4xi8>, 2 : i64>, tensor<8x8x3x3xi4>, !dataflow.stream<tensor<1x8x4x4xi8>, 2 : i64>) -> !dataflow.stream<tensor<1x8x4x4xi8>, 4 : i64>
+  return
+}
+
+// -----
+
+func.func @residual_shape(%s: !dataflow.stream<tensor<1x8x4x4xi8>, 1 : i64>, %r: !dataflow.stream<tensor<1x8x2x2xi8>, 1 : i64>, %w: tensor<8x8x3x3xi4>) {
+  // expected-error@+1 {{the residual (1x8x2x2) must have the convolution's shape (1x8x4x4)}}
+  %0 = "dataflow.conv_add"(%s, %w, %r) {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 1 : i64, coarse_in = 1 : i64, coarse_out = 1 : i64, coarse_group = 1 : i64, fine = 1 : i64} : (!dataflow.stream<tensor<1x8x4x4xi8>, 1 : i64>, tensor<8x8x3x3xi4>, !dataflow.stream<tensor<1x8x2x2xi8>, 1 : i64>) -> !dataflow.stream<tensor<1x8x4x4xi8>, 1 : i64>
+  return
+}
+
+// -----
+
+func.func @fused_pool_shape(%s: !dataflow.stream<tensor<1x8x4x4xi8>, 1 : i64>, %w: tensor<8x8x3x3xi4>) {
+  // expected-error@+1 {{output shape 1x8x4x4 does not match the shape implied by the operands and attributes, 1x8x2x2}}
+  %0 = "dataflow.conv"(%s, %w) {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 1 : i64, coarse_in = 1 : i64, coarse_out = 1 : i64, coarse_group = 1 : i64, fine = 1 : i64, pool = "max", pool_kernel = array<i64: 2, 2>, pool_strides = array<i64: 2, 2>, pool_pads = array<i64: 0, 0, 0, 0>} : (!dataflow.stream<tensor<1x8x4x4xi8>, 1 : i64>, tensor<8x8x3x3xi4>) -> !dataflow.stream<tensor<1x8x4x4xi8>, 1 : i64>
+  return
+}
+
+// -----
+
+func.func @fused_pool_kind(%s: !dataflow.stream<tensor<1x8x4x4xi8>, 1 : i64>, %w: tensor<8x8x3x3xi4>) {
+  // expected-error@+1 {{attribute 'pool' must be "max" or "avg", got "min"}}
+  %0 = "dataflow.conv"(%s, %w) {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 1 : i64, coarse_in = 1 : i64, coarse_out = 1 : i64, coarse_group = 1 : i64, fine = 1 : i64, pool = "min", pool_kernel = array<i64: 2, 2>, pool_strides = array<i64: 2, 2>, pool_pads = array<i64: 0, 0, 0, 0>} : (!dataflow.stream<tensor<1x8x4x4xi8>, 1 : i64>, tensor<8x8x3x3xi4>) -> !dataflow.stream<tensor<1x8x2x2xi8>, 1 : i64>
+  return
+}

@@ -165,3 +165,27 @@ func.func @syntax_error(%x: tensor<4xf32>) {
   %0 = "graph.relu"(%x : (tensor<4xf32>) -> tensor<4xf32>
   return
 }
+
+// -----
+
+func.func @residual_shape(%x: tensor<1x4x8x8xf32>, %r: tensor<1x4x4x4xf32>, %w: tensor<4x4x3x3xf32>) {
+  // expected-error@+1 {{'graph.conv2d_add' op the residual (1x4x4x4) must have the convolution's shape (1x4x8x8)}}
+  %c = "graph.conv2d_add"(%x, %w, %r) {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 1 : i64} : (tensor<1x4x8x8xf32>, tensor<4x4x3x3xf32>, tensor<1x4x4x4xf32>) -> tensor<1x4x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @fused_avgpool_pads(%x: tensor<1x4x8x8xf32>, %w: tensor<4x4x3x3xf32>) {
+  // expected-error@+1 {{a fused average pool must not pad ('pool_pads' must be zero)}}
+  %c = "graph.conv2d"(%x, %w) {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 1 : i64, pool = "avg", pool_kernel = array<i64: 3, 3>, pool_strides = array<i64: 1, 1>, pool_pads = array<i64: 1, 1, 1, 1>} : (tensor<1x4x8x8xf32>, tensor<4x4x3x3xf32>) -> tensor<1x4x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @pool_on_gemm(%x: tensor<1x8xf32>, %w: tensor<4x8xf32>) {
+  // expected-error@+1 {{only a convolution can have a fused 'pool'}}
+  %c = "graph.gemm"(%x, %w) {trans_a = false, trans_b = true, alpha = 1.0 : f32, beta = 1.0 : f32, pool = "max", pool_kernel = array<i64: 1, 1>, pool_strides = array<i64: 1, 1>, pool_pads = array<i64: 0, 0, 0, 0>} : (tensor<1x8xf32>, tensor<4x8xf32>) -> tensor<1x4xf32>
+  return
+}

@@ -74,3 +74,14 @@ func.func @layout(%x: tensor<1x4x6x6xf32>, %y: tensor<1x2x6x6xf32>, %a: tensor<2
   %m = "graph.matmul"(%a, %b) : (tensor<2x3xf32>, tensor<3x5xf32>) -> tensor<2x5xf32>
   return %p, %t, %r, %m : tensor<1x6x8x8xf32>, tensor<6x6x1x4xf32>, tensor<1x144xf32>, tensor<2x5xf32>
 }
+
+// A convolution with its residual add, activation and pooling fused (as graph-fuse writes it).
+// CHECK-LABEL: func.func @fused
+// CHECK: "graph.conv2d_add"(%arg0, %{{.*}}, %arg0, %{{.*}}) {activation = "clip", activation_max = 6.000000e+00 : f64, activation_min = 0.000000e+00 : f64, dilations = array<i64: 1, 1>, groups = 1 : i64, pads = array<i64: 1, 1, 1, 1>, pool = "avg", pool_kernel = array<i64: 2, 2>, pool_pads = array<i64: 0, 0, 0, 0>, pool_strides = array<i64: 2, 2>, strides = array<i64: 1, 1>}
+// CHECK-SAME: -> tensor<1x4x4x4xf32>
+func.func @fused(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32> {
+  %w = "graph.weight"() {source = "m.onnx", key = "w", checksum = "fnv1a64:0123456789abcdef"} : () -> tensor<4x4x3x3xf32>
+  %b = "graph.weight"() {source = "m.onnx", key = "b", checksum = "fnv1a64:0123456789abcdef"} : () -> tensor<4xf32>
+  %c = "graph.conv2d_add"(%x, %w, %x, %b) {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 1 : i64, activation = "clip", activation_min = 0.0 : f64, activation_max = 6.0 : f64, pool = "avg", pool_kernel = array<i64: 2, 2>, pool_strides = array<i64: 2, 2>, pool_pads = array<i64: 0, 0, 0, 0>} : (tensor<1x4x8x8xf32>, tensor<4x4x3x3xf32>, tensor<1x4x8x8xf32>, tensor<4xf32>) -> tensor<1x4x4x4xf32>
+  return %c : tensor<1x4x4x4xf32>
+}

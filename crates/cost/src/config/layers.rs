@@ -6,13 +6,13 @@ use serde::de::{DeserializeOwned, Error as _};
 
 use super::error::ConfigError;
 use super::schema::{
-    ConvolutionParameters, InnerProductParameters, LayerEntry, PoolingParameters, PortCeilings, Shape,
+    ConvolutionParameters, FusedPoolFields, InnerProductParameters, LayerEntry, PoolingParameters, PortCeilings, Shape,
     SqueezeParameters, StreamwiseParameters, WeightLayerFields, WindowFields,
 };
 use crate::layer::{
     Activation, ActivationFunction, ArithmeticWidths, Concat, ConvParallelism, Convolution, EltWise, EltWiseOp,
-    FeatureMap, GlobalPooling, InnerProduct, InnerProductParallelism, Layer, LayerKind, PoolOp, Pooling, PortLimits,
-    Split, Squeeze, WeightStreaming, Window,
+    FeatureMap, FusedPool, GlobalPooling, InnerProduct, InnerProductParallelism, Layer, LayerKind, PoolOp, Pooling,
+    PortLimits, Split, Squeeze, WeightStreaming, Window,
 };
 
 /// Deserializes a layer's `parameters`, naming the layer on failure.
@@ -101,10 +101,36 @@ fn fused_activation(
     }
 }
 
+/// A pooling operation as fpgaConvNet spells it (`max` or `avg`).
+fn pool_op(entry: &LayerEntry, origin: &str, what: &'static str, name: &str) -> Result<PoolOp, ConfigError> {
+    match name {
+        "max" => Ok(PoolOp::Max),
+        "avg" => Ok(PoolOp::Average),
+        other => Err(unsupported(entry, origin, what, other)),
+    }
+}
+
+/// Our extra `fused_pool` parameter (layer fusion, which fpgaConvNet does not have).
+fn fused_pool(
+    entry: &LayerEntry,
+    origin: &str,
+    fields: Option<&FusedPoolFields>,
+) -> Result<Option<FusedPool>, ConfigError> {
+    fields
+        .map(|fields| {
+            Ok(FusedPool {
+                op: pool_op(entry, origin, "fused pooling operation", &fields.pool_type)?,
+                window: window(&fields.window),
+            })
+        })
+        .transpose()
+}
+
 pub(super) fn read_layer(entry: &LayerEntry, origin: &str) -> Result<Layer, ConfigError> {
     let layer = |input, output, kind: LayerKind, ceilings: &PortCeilings| {
-        let limits = port_limits(ceilings, ports_in_of(&kind), ports_out_of(&kind));
-        Layer { name: entry.name.clone(), input, output, kind, port_limits: limits }
+        let mut layer = Layer { name: entry.name.clone(), input, output, kind, port_limits: PortLimits::default() };
+        layer.port_limits = port_limits(ceilings, layer.ports_in(), layer.ports_out());
+        layer
     };
     match entry.layer_type.as_str() {
         "CONVOLUTION" => {
@@ -125,6 +151,8 @@ pub(super) fn read_layer(entry: &LayerEntry, origin: &str) -> Result<Layer, Conf
                 block_floating_point: p.weights.block_floating_point.is_set(),
                 streaming: streaming(&p.weights),
                 fused_activation: fused_activation(entry, origin, p.weights.fused_activation.as_deref())?,
+                fused_residual: p.fused_residual.is_set(),
+                fused_pool: fused_pool(entry, origin, p.fused_pool.as_ref())?,
             });
             Ok(layer(input, output, kind, &p.ports))
         }
@@ -144,11 +172,7 @@ pub(super) fn read_layer(entry: &LayerEntry, origin: &str) -> Result<Layer, Conf
         }
         "POOLING" => {
             let p: PoolingParameters = parameters(entry, origin)?;
-            let op = match entry.op_type.as_deref().unwrap_or("max") {
-                "max" => PoolOp::Max,
-                "avg" => PoolOp::Average,
-                other => return Err(unsupported(entry, origin, "pooling operation", other)),
-            };
+            let op = pool_op(entry, origin, "pooling operation", entry.op_type.as_deref().unwrap_or("max"))?;
             let (input, output) = shapes(&p.shape);
             let kind = LayerKind::Pooling(Pooling {
                 window: window(&p.window),
@@ -230,21 +254,6 @@ pub(super) fn read_layer(entry: &LayerEntry, origin: &str) -> Result<Layer, Conf
             layer: entry.name.clone(),
             layer_type: other.to_owned(),
         }),
-    }
-}
-
-fn ports_in_of(kind: &LayerKind) -> u32 {
-    match kind {
-        LayerKind::EltWise(eltwise) => eltwise.ports_in,
-        LayerKind::Concat(concat) => concat.channels_in.len() as u32,
-        _ => 1,
-    }
-}
-
-fn ports_out_of(kind: &LayerKind) -> u32 {
-    match kind {
-        LayerKind::Split(split) => split.ports_out,
-        _ => 1,
     }
 }
 

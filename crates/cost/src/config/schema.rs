@@ -153,6 +153,19 @@ pub(super) struct ConvolutionParameters {
     pub fine: u32,
     #[serde(flatten)]
     pub weights: WeightLayerFields,
+    /// Our extra: a residual add fused into the engine, fed by a second input port.
+    #[serde(default)]
+    pub fused_residual: Flag,
+    /// Our extra: a pooling fused into the engine.
+    pub fused_pool: Option<FusedPoolFields>,
+}
+
+/// A pooling fused into a convolution engine: its reduction and window.
+#[derive(Deserialize)]
+pub(super) struct FusedPoolFields {
+    pub pool_type: String,
+    #[serde(flatten)]
+    pub window: WindowFields,
 }
 
 #[derive(Deserialize)]

@@ -3,7 +3,7 @@
 
 use crate::{
     design::Design,
-    layer::{ActivationFunction, EltWiseOp, Layer, LayerKind, PoolOp, Window},
+    layer::{ActivationFunction, Convolution, EltWiseOp, FusedPool, Layer, LayerKind, PoolOp, Window},
     model::{CostModel, FpgaConvNetModel},
     pipeline::Pipeline,
     weights::WeightMemory,
@@ -93,6 +93,36 @@ fn fused(fields: &mut Map<String, Value>, activation: Option<ActivationFunction>
     }
 }
 
+fn pool_type(op: PoolOp) -> &'static str {
+    match op {
+        PoolOp::Max => "max",
+        PoolOp::Average => "avg",
+    }
+}
+
+/// Our extra fields for a residual add and a pooling fused into a convolution engine, written only when present.
+fn fused_stages(fields: &mut Map<String, Value>, conv: &Convolution) {
+    if conv.fused_residual {
+        fields.insert("fused_residual".into(), json!(true));
+    }
+    if let Some(FusedPool { op, window }) = &conv.fused_pool {
+        fields.insert(
+            "fused_pool".into(),
+            json!({
+                "pool_type": pool_type(*op),
+                "kernel_rows": window.kernel_rows,
+                "kernel_cols": window.kernel_cols,
+                "stride_rows": window.stride_rows,
+                "stride_cols": window.stride_cols,
+                "pad_top": window.pad_top,
+                "pad_bottom": window.pad_bottom,
+                "pad_left": window.pad_left,
+                "pad_right": window.pad_right,
+            }),
+        );
+    }
+}
+
 /// A layer's `type`, `op_type` and `parameters`.
 fn layer_parameters(layer: &Layer) -> (&'static str, Option<&'static str>, Value) {
     let mut fields = shape(layer);
@@ -122,6 +152,7 @@ fn layer_parameters(layer: &Layer) -> (&'static str, Option<&'static str>, Value
             let memory = laid_out(layer);
             streaming_fields(&mut fields, memory.as_ref(), conv.streaming.use_uram, conv.streaming.stream_weights);
             fused(&mut fields, conv.fused_activation);
+            fused_stages(&mut fields, conv);
             ("CONVOLUTION", None)
         }
         LayerKind::InnerProduct(fc) => {
@@ -143,7 +174,7 @@ fn layer_parameters(layer: &Layer) -> (&'static str, Option<&'static str>, Value
             fields.insert("coarse".into(), json!(pool.coarse));
             window(&mut fields, &pool.window);
             data(&mut fields, pool.data_width);
-            ("POOLING", Some(if pool.op == PoolOp::Max { "max" } else { "avg" }))
+            ("POOLING", Some(pool_type(pool.op)))
         }
         LayerKind::Activation(activation) => {
             fields.insert("coarse".into(), json!(activation.coarse));
@@ -209,7 +240,7 @@ fn partition_entry(id: usize, pipeline: &Pipeline, weights_reloading_layer: Opti
                         };
                         json!({
                             "name": stream_name(&layers[producer].name, &layer.name),
-                            "coarse": layer.streams_in(),
+                            "coarse": layer.streams_in_port(port),
                             "buffer_depth": depth,
                             "node": layers[producer].name,
                         })
