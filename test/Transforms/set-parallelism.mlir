@@ -24,3 +24,17 @@ func.func @pipeline(%in: !dataflow.stream<tensor<1x8x8x8xf32>, 1 : i64>) -> !dat
   %a = "dataflow.eltwise"(%r, %f#1) {kind = "add", coarse = 1 : i64} : (!dataflow.stream<tensor<1x8x8x8xf32>, 1 : i64>, !dataflow.stream<tensor<1x8x8x8xf32>, 1 : i64>) -> !dataflow.stream<tensor<1x8x8x8xf32>, 1 : i64>
   return %a : !dataflow.stream<tensor<1x8x8x8xf32>, 1 : i64>
 }
+
+// A convolution with a fused residual add reads its residual on its output lanes (coarse_out), its input on
+// coarse_in lanes: each side gets its own squeeze.
+// CHECK-LABEL: func.func @fused_residual
+// CHECK: %[[F:.*]]:2 = "dataflow.fork"(%arg0)
+// CHECK: %[[A:.*]] = "dataflow.squeeze"(%[[F]]#0) {{.*}} -> !dataflow.stream<tensor<1x8x8x8xf32>, 2 : i64>
+// CHECK: %[[B:.*]] = "dataflow.squeeze"(%[[F]]#1) {{.*}} -> !dataflow.stream<tensor<1x8x8x8xf32>, 4 : i64>
+// CHECK: "dataflow.conv_add"(%[[A]], %{{.*}}, %[[B]]) {{.*}} -> !dataflow.stream<tensor<1x8x8x8xf32>, 4 : i64>
+func.func @fused_residual(%in: !dataflow.stream<tensor<1x8x8x8xf32>, 1 : i64>) -> !dataflow.stream<tensor<1x8x8x8xf32>, 1 : i64> attributes {dataflow.pipeline} {
+  %w = "graph.weight"() {source = "m.onnx", key = "w", checksum = "fnv1a64:0123456789abcdef"} : () -> tensor<8x8x3x3xf32>
+  %f:2 = "dataflow.fork"(%in) : (!dataflow.stream<tensor<1x8x8x8xf32>, 1 : i64>) -> (!dataflow.stream<tensor<1x8x8x8xf32>, 1 : i64>, !dataflow.stream<tensor<1x8x8x8xf32>, 1 : i64>)
+  %c = "dataflow.conv_add"(%f#0, %w, %f#1) {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, groups = 1 : i64, coarse_in = 1 : i64, coarse_out = 1 : i64, coarse_group = 1 : i64, fine = 1 : i64} : (!dataflow.stream<tensor<1x8x8x8xf32>, 1 : i64>, tensor<8x8x3x3xf32>, !dataflow.stream<tensor<1x8x8x8xf32>, 1 : i64>) -> !dataflow.stream<tensor<1x8x8x8xf32>, 1 : i64> loc("conv")
+  return %c : !dataflow.stream<tensor<1x8x8x8xf32>, 1 : i64>
+}

@@ -28,6 +28,17 @@
 // RUN: autows estimate --fpgaconvnet-config %t.out/config.json --device zcu102 -o %t.again.json 2>/dev/null
 // RUN: grep '"cycles"' %t.out/report.json > %t.cycles && grep '"cycles"' %t.again.json | diff %t.cycles -
 
+// Fused, LeNet's convolutions carry their relu and max pool: the configuration records both, and reading it back
+// gives the same cycles.
+// RUN: rm -rf %t.fused && autows compile --model lenet --device zcu102 --quant w4a5 --fuse -o %t.fused --quiet 2>/dev/null
+// RUN: FileCheck %s --check-prefix=FUSED < %t.fused/dataflow.mlir
+// FUSED-COUNT-2: "dataflow.conv"({{.*}}activation = "relu"{{.*}}pool = "max"
+// FUSED-NOT: "dataflow.pool"
+// RUN: grep -c '"fused_pool"' %t.fused/config.json | FileCheck %s --check-prefix=CONFIG
+// CONFIG: 2
+// RUN: autows estimate --fpgaconvnet-config %t.fused/config.json --device zcu102 -o %t.fused.again.json 2>/dev/null
+// RUN: grep '"cycles"' %t.fused/report.json > %t.fused.cycles && grep '"cycles"' %t.fused.again.json | diff %t.fused.cycles -
+
 // The same input gives the same files, byte for byte.
 // RUN: rm -rf %t.second && autows compile --model lenet --device zcu102 --quant w4a5 -o %t.second --quiet 2>/dev/null
 // RUN: diff -r %t.out %t.second
