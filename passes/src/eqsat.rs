@@ -19,8 +19,11 @@ pub static ENTRY: PassEntry = PassEntry {
                       their values are never loaded), applies every rewrite rule until nothing changes or a limit \
                       is hit, and rebuilds the function from the cheapest equivalent: fewest compute engines, then \
                       least on-chip weight RAM, then fewest cycles, as fpgaConvNet's cost model prices each engine \
-                      at minimum parallelism with the function's quantisation (`cost=model`); `cost=proxy` counts \
-                      weight bits and streamed elements instead, `cost=size` operations. Rules: \
+                      at minimum parallelism with the function's quantisation (`cost=model`; an operation the \
+                      dataflow lowering has no engine for, such as an unfolded batch norm, is priced out); \
+                      `cost=proxy` counts weight bits and streamed elements instead, `cost=size` operations. The \
+                      price is that of the network as built, a value read twice counted once, so folding into a \
+                      shared convolution happens only when its copy pays for itself. Rules: \
                       batch normalisation and per-channel scales into convolution weights, bias adds into the \
                       convolution bias, zero padding into convolution and pool padding, relu idempotence, relu and \
                       max pooling commuting, reshape and flatten chains, identity, dropout and transpose-pair \

@@ -4,18 +4,24 @@
 
 use crate::dataflow_model::{window, Arithmetic};
 use autows_cost::{
-    Activation, ActivationFunction, ArithmeticWidths, ConvParallelism, Convolution, CostModel as _, EltWise, EltWiseOp,
-    FeatureMap, FpgaConvNetModel, GlobalPooling, InnerProduct, InnerProductParallelism, Layer, LayerKind, PoolOp,
-    Pooling, PortLimits, WeightStreaming,
+    Activation, ActivationFunction, ArithmeticWidths, Concat, ConvParallelism, Convolution, CostModel as _, EltWise,
+    EltWiseOp, FeatureMap, FpgaConvNetModel, GlobalPooling, InnerProduct, InnerProductParallelism, Layer, LayerKind,
+    PoolOp, Pooling, PortLimits, WeightStreaming,
 };
 use autows_eqsat::{Cost, CostModel, HardwareCost, NodeView};
 use autows_network::{Op, TensorType};
+
+/// The engines charged for an operation on activations that no engine implements: far more than any network
+/// has, yet finite, as extraction requires.
+pub const NO_ENGINE: f64 = 1.0e6;
 
 /// Bits in one BRAM18 block.
 const BRAM18_BITS: f64 = 18.0 * 1024.0;
 
 /// Prices operations with fpgaConvNet's model as the search would start from (every engine sequential, every
-/// weight on chip); operations the model has no engine for fall back to [`HardwareCost`].
+/// weight on chip). Data movement costs what [`HardwareCost`] says; an operation on activations that the dataflow
+/// lowering has no engine for (an unfolded batch norm, a softmax, ...) costs [`NO_ENGINE`] engines, so that any
+/// lowerable equivalent wins.
 pub struct ModelCost {
     arithmetic: Arithmetic,
     model: FpgaConvNetModel,
@@ -54,7 +60,7 @@ impl ModelCost {
                     fused_pool: None,
                 })
             }
-            Op::Gemm { .. } => LayerKind::InnerProduct(InnerProduct {
+            Op::Gemm { .. } | Op::MatMul => LayerKind::InnerProduct(InnerProduct {
                 filters: output.channels,
                 parallelism: InnerProductParallelism { coarse_in: 1, coarse_out: 1 },
                 widths: self.widths(),
@@ -72,7 +78,8 @@ impl ModelCost {
             Op::Relu | Op::Clip { .. } | Op::Sigmoid | Op::HardSwish => {
                 LayerKind::Activation(Activation { function: ActivationFunction::Relu, coarse: 1, data_width })
             }
-            Op::Add | Op::Mul => LayerKind::EltWise(EltWise {
+            // The element-wise engine joins two streams; a weight operand has no stream to arrive on.
+            Op::Add | Op::Mul if !node.inputs_weight_only.contains(&true) => LayerKind::EltWise(EltWise {
                 op: if matches!(node.op, Op::Add) { EltWiseOp::Add } else { EltWiseOp::Multiply },
                 ports_in: 2,
                 coarse: 1,
@@ -82,9 +89,22 @@ impl ModelCost {
             Op::GlobalAvgPool => {
                 LayerKind::GlobalPooling(GlobalPooling { coarse: 1, data_width, accumulator_width: 24 })
             }
+            Op::Concat { .. } => LayerKind::Concat(Concat {
+                channels_in: node
+                    .inputs
+                    .iter()
+                    .map(|ty| feature_map(ty).map(|map| map.channels))
+                    .collect::<Option<_>>()?,
+                coarse: 1,
+                data_width,
+            }),
             _ => return None,
         };
-        let ports_in = if matches!(kind, LayerKind::EltWise(_)) { 2 } else { 1 };
+        let ports_in = match &kind {
+            LayerKind::EltWise(_) => 2,
+            LayerKind::Concat(concat) => concat.channels_in.len() as u32,
+            _ => 1,
+        };
         Some(Layer { name: "candidate".into(), input, output, kind, port_limits: PortLimits::for_ports(ports_in, 1) })
     }
 }
@@ -104,7 +124,7 @@ impl CostModel for ModelCost {
         if node.weight_only || fallback.engines == 0.0 {
             return fallback;
         }
-        let Some(layer) = self.layer(node) else { return fallback };
+        let Some(layer) = self.layer(node) else { return Cost { engines: NO_ENGINE, ..fallback } };
         match self.model.layer_cost(&layer) {
             Ok(cost) => Cost {
                 engines: 1.0,

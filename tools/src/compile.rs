@@ -31,8 +31,11 @@ pub struct CompileRequest {
     pub device_option: String,
     /// The quantisation, `wXaY`.
     pub quantization: String,
-    /// Fuse activations into the convolutions and gemms before them.
+    /// Fuse residual adds, activations and pooling into the convolutions (and activations into the gemms)
+    /// before them.
     pub fuse: bool,
+    /// Simplify the graph by equality saturation before quantising.
+    pub eqsat: bool,
     /// The search's pass options (`dse=... objective=... streaming=...`).
     pub search_options: String,
     /// Where the results go.
@@ -54,7 +57,8 @@ fn stages(request: &CompileRequest) -> Vec<Stage> {
         Stage {
             what: "graph: fold batch normalisation, infer shapes, quantise",
             pipeline: format!(
-                "builtin.module(graph-fold-batchnorm,autows-dce,graph-infer-shapes,autows-cse,{}graph-quantize{{spec={}}})",
+                "builtin.module(graph-fold-batchnorm,autows-dce,graph-infer-shapes,autows-cse,{}{}graph-quantize{{spec={}}})",
+                if request.eqsat { "graph-eqsat,autows-dce," } else { "" },
                 if request.fuse { "graph-fuse," } else { "" },
                 request.quantization
             ),

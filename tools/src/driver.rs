@@ -51,6 +51,10 @@ struct CompileArgs {
     /// activation) into one engine (graph-fuse).
     #[arg(long = "fuse")]
     fuse: bool,
+    /// Simplify the graph by equality saturation first (graph-eqsat: scales, biases and pads into convolutions,
+    /// identities and transpose pairs out, ...), choosing what the hardware cost model prices lowest.
+    #[arg(long = "eqsat")]
+    eqsat: bool,
     /// Keep every weight on chip (vanilla fpgaConvNet) instead of streaming part of them.
     #[arg(long = "no-streaming")]
     no_streaming: bool,
@@ -98,6 +102,7 @@ fn compile(args: &CompileArgs) -> Result<(), (String, String)> {
         device_option,
         quantization: args.quant.clone(),
         fuse: args.fuse,
+        eqsat: args.eqsat,
         search_options,
         output: args.output.clone().into(),
         progress: !args.quiet,

@@ -9,11 +9,12 @@
 
 use crate::{
     analysis::{param, tensor, ShapeAnalysis},
+    extract::Selection,
     language::{Bits, ConstLeaf, Graph, InputLeaf, PadFill, Param, WeightLeaf, WindowKey},
     EqsatError,
 };
 use autows_network::{Network, Op, TensorType, ValueId, Window2d};
-use egg::{CostFunction, EGraph, Extractor, Id};
+use egg::{EGraph, Id};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// A network loaded into an e-graph.
@@ -184,12 +185,12 @@ pub(crate) fn enode_op(egraph: &EGraph<Graph, ShapeAnalysis>, enode: &Graph) -> 
     })
 }
 
-/// Rebuilds a network from what `extractor` chose for each class reachable from the outputs.
-pub(crate) fn rebuild<CF: CostFunction<Graph>>(
+/// Rebuilds a network from the e-node `selection` chose for each class reachable from the outputs.
+pub(crate) fn rebuild(
     original: &Network,
     loaded: &Loaded,
     egraph: &EGraph<Graph, ShapeAnalysis>,
-    extractor: &Extractor<'_, CF, Graph, ShapeAnalysis>,
+    selection: &Selection,
 ) -> Result<Network, EqsatError> {
     let mut originals: BTreeMap<Id, Vec<usize>> = BTreeMap::new();
     for (index, &class) in loaded.node_classes.iter().enumerate() {
@@ -212,7 +213,7 @@ pub(crate) fn rebuild<CF: CostFunction<Graph>>(
         network,
     };
     for (&root, &output) in loaded.roots.iter().zip(&original.outputs) {
-        let value = builder.emit(egraph.find(root), &original.value(output).name, extractor)?;
+        let value = builder.emit(egraph.find(root), &original.value(output).name, selection)?;
         builder.network.outputs.push(value);
     }
     for (&new, &old) in builder.network.outputs.iter().zip(&original.outputs) {
@@ -263,12 +264,7 @@ impl Builder<'_> {
         name
     }
 
-    fn emit<CF: CostFunction<Graph>>(
-        &mut self,
-        root: Id,
-        context: &str,
-        extractor: &Extractor<'_, CF, Graph, ShapeAnalysis>,
-    ) -> Result<ValueId, EqsatError> {
+    fn emit(&mut self, root: Id, context: &str, selection: &Selection) -> Result<ValueId, EqsatError> {
         let mut stack = vec![Step::Enter(root, context.to_string())];
         while let Some(step) = stack.pop() {
             match step {
@@ -276,7 +272,10 @@ impl Builder<'_> {
                     if !self.entered.insert(class) {
                         continue;
                     }
-                    let enode = extractor.find_best_node(class).clone();
+                    let enode = selection
+                        .node(class)
+                        .cloned()
+                        .ok_or_else(|| EqsatError::Extraction("a reachable class has no chosen operation".into()))?;
                     if let Graph::Input(leaf) = &enode {
                         let value =
                             self.inputs.get(leaf.index).copied().ok_or_else(|| {

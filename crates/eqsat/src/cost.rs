@@ -111,7 +111,8 @@ pub(crate) struct ExtractionCost<'a> {
 }
 
 impl ExtractionCost<'_> {
-    fn own(&self, enode: &Graph) -> Cost {
+    /// The cost of `enode` alone, without its operands.
+    pub(crate) fn own(&self, enode: &Graph) -> Cost {
         let (_, operands) = enode.split();
         let Some(op) = enode_op(self.egraph, enode) else { return Cost::default() };
         let infos: Option<Vec<_>> = operands.iter().map(|&id| tensor(self.egraph, id)).collect();

@@ -5,6 +5,8 @@
 //! iteration or time limit stops it; and extracts the equivalent network the hardware would rather build
 //! ([`cost`]): fewer compute engines, fewer weight bits, less streaming. Rewrites are thereby not applied in a
 //! fixed order, one pass each, but all at once, and the choice between alternatives is made by cost at the end.
+//! That choice prices the network as built, where a value read by two operations is computed once: term costs
+//! seed it, and single-class swaps improve it while the cost of the whole extracted graph falls.
 //!
 //! Whatever stops saturation, every e-class only ever holds equivalent terms, so the extracted network is always
 //! valid and equivalent to the input; the outcome says which limit stopped it. Weights stay handles: folding a
@@ -36,6 +38,7 @@
 pub mod analysis;
 pub mod convert;
 pub mod cost;
+mod extract;
 mod fold;
 pub mod language;
 pub mod rules;
@@ -43,7 +46,7 @@ pub mod rules;
 pub use cost::{Cost, CostModel, HardwareCost, NodeView, TermSize};
 
 use autows_network::{Network, NetworkError};
-use egg::{Extractor, Runner};
+use egg::Runner;
 use std::{collections::BTreeMap, fmt, sync::Arc, time::Duration};
 use thiserror::Error;
 
@@ -241,8 +244,8 @@ pub fn optimize(network: &Network, options: &EqsatOptions) -> Result<EqsatOutcom
         CostChoice::TermSize => &TermSize,
         CostChoice::Custom(model) => model.as_ref(),
     };
-    let extractor = Extractor::new(egraph, cost::ExtractionCost { egraph, model });
-    let rebuilt = convert::rebuild(network, &loaded, egraph, &extractor)?;
+    let selection = extract::select(egraph, model, &loaded.roots);
+    let rebuilt = convert::rebuild(network, &loaded, egraph, &selection)?;
     Ok(EqsatOutcome {
         network: rebuilt,
         stop_reason,

@@ -12,7 +12,8 @@ use autows_network::{
     ElementType, Network, NetworkError, Op, PadMode, Tensor, TensorData, TensorType, ValueId, Window2d,
 };
 use melior::ir::{
-    block::BlockLike, operation::OperationLike, AttributeLike, BlockRef, OperationRef, RegionLike, Value, ValueLike,
+    block::BlockLike, operation::OperationLike, AttributeLike, BlockRef, Location, OperationRef, RegionLike, Value,
+    ValueLike,
 };
 use std::collections::HashMap;
 use thiserror::Error;
@@ -247,7 +248,13 @@ pub fn extract_network(function: OperationRef) -> Result<Network, ExtractError> 
     let key = |value: Value| value.to_raw().ptr as usize;
     for index in 0..body.argument_count() {
         let argument: Value = body.argument(index).map_err(|_| structure("missing argument"))?.into();
-        let id = network.add_input(format!("input{index}"), tensor_type(argument, &location)?);
+        // An argument keeps the name its location gives it (an ONNX graph input's), else its position.
+        let located = unsafe { Location::from_raw(mlir_sys::mlirValueGetLocation(argument.to_raw())) };
+        let input_name = match SourceLocation::from_mlir(located, "") {
+            SourceLocation::Name { name, .. } => name,
+            _ => format!("input{index}"),
+        };
+        let id = network.add_input(input_name, tensor_type(argument, &location)?);
         ids.insert(key(argument), id);
     }
     let mut next = body.first_operation();
