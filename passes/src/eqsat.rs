@@ -27,7 +27,10 @@ pub static ENTRY: PassEntry = PassEntry {
                       batch normalisation and per-channel scales into convolution weights, bias adds into the \
                       convolution bias, zero padding into convolution and pool padding, relu idempotence, relu and \
                       max pooling commuting, reshape and flatten chains, identity, dropout and transpose-pair \
-                      removal, adding zero, multiplying by one, and folding of small constant subgraphs. Nodes keep \
+                      removal, adding zero, multiplying by one, and folding of small constant subgraphs. On a \
+                      quantised function (`graph.quantization`) the folds into convolution weights and biases stand \
+                      down, since moving an operation across a requantisation changes bits; every other rule is \
+                      exact on integer codes. Nodes keep \
                       their names (locations). A limit that stops saturation early still yields an equivalent \
                       function, with a warning naming the limit; `report` prints the rules that fired.",
         anchor: Some("func.func"),
@@ -74,6 +77,8 @@ impl Pass for EqualitySaturation {
         }
         let network = extract_network(function).map_err(|error| cx.error(&function, error.to_string()))?;
         let mut options = self.options.clone();
+        // A quantised function computes on integer codes: only rewrites exact in that arithmetic may apply.
+        options.quantized = function.has_attribute(crate::quantize::ATTRIBUTE);
         if self.ask_model {
             let arithmetic = Arithmetic::of(&function).map_err(|message| cx.error(&function, message))?;
             options.cost = CostChoice::Custom(Arc::new(ModelCost::new(arithmetic)));

@@ -37,18 +37,22 @@ pub struct TensorInfo {
 }
 
 /// The e-class analysis of the graph language.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ShapeAnalysis {
     /// Constants with more elements than this are not folded, so the IR stays small.
     pub fold_limit: usize,
+    /// Whether the network's activations are integer codes (`graph-quantize`): every result is requantised,
+    /// so rewrites that are exact only in real arithmetic (moving a bias add before a convolution's rounding,
+    /// reassociating weight arithmetic) would change bits, and the rules that make them stand down.
+    pub quantized: bool,
     /// Merges of e-classes whose facts disagree, described for the error report.
     pub conflicts: Vec<String>,
 }
 
 impl ShapeAnalysis {
-    /// An analysis folding constants of at most `fold_limit` elements.
-    pub fn new(fold_limit: usize) -> Self {
-        Self { fold_limit, conflicts: Vec::new() }
+    /// An analysis folding constants of at most `fold_limit` elements, for a quantised network if `quantized`.
+    pub fn new(fold_limit: usize, quantized: bool) -> Self {
+        Self { fold_limit, quantized, conflicts: Vec::new() }
     }
 }
 

@@ -100,9 +100,12 @@ fn enode(op: &Op, param: Option<Id>, inputs: &[Id], output: &TensorType) -> Opti
     })
 }
 
-/// Loads `network` into a fresh e-graph.
-pub(crate) fn load(network: &Network, fold_limit: usize) -> Result<(EGraph<Graph, ShapeAnalysis>, Loaded), EqsatError> {
-    let mut egraph = EGraph::new(ShapeAnalysis::new(fold_limit));
+/// Loads `network` into a fresh e-graph with `analysis`.
+pub(crate) fn load(
+    network: &Network,
+    analysis: ShapeAnalysis,
+) -> Result<(EGraph<Graph, ShapeAnalysis>, Loaded), EqsatError> {
+    let mut egraph = EGraph::new(analysis);
     let mut classes: Vec<Option<Id>> = vec![None; network.values.len()];
     for (index, &input) in network.inputs.iter().enumerate() {
         let leaf = InputLeaf { index, ty: network.ty(input).clone() };

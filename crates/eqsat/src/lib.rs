@@ -90,6 +90,8 @@ pub struct EqsatOptions {
     pub fold_limit: usize,
     /// How to choose among equivalent networks.
     pub cost: CostChoice,
+    /// The network computes on integer codes (`graph-quantize`): only rewrites exact in that arithmetic apply.
+    pub quantized: bool,
 }
 
 impl Default for EqsatOptions {
@@ -101,6 +103,7 @@ impl Default for EqsatOptions {
             time_limit: Duration::from_secs(10),
             fold_limit: 4096,
             cost: CostChoice::default(),
+            quantized: false,
         }
     }
 }
@@ -210,14 +213,14 @@ pub enum EqsatError {
 /// Rewrites `network` by equality saturation and returns the cheapest equivalent network found.
 pub fn optimize(network: &Network, options: &EqsatOptions) -> Result<EqsatOutcome, EqsatError> {
     let rules = rules::all().map_err(EqsatError::Rules)?;
-    let (egraph, loaded) = convert::load(network, options.fold_limit)?;
-    let runner: Runner<language::Graph, analysis::ShapeAnalysis> =
-        Runner::new(analysis::ShapeAnalysis::new(options.fold_limit))
-            .with_egraph(egraph)
-            .with_node_limit(options.node_limit)
-            .with_iter_limit(options.iteration_limit)
-            .with_time_limit(options.time_limit)
-            .run(&rules);
+    let analysis = analysis::ShapeAnalysis::new(options.fold_limit, options.quantized);
+    let (egraph, loaded) = convert::load(network, analysis.clone())?;
+    let runner: Runner<language::Graph, analysis::ShapeAnalysis> = Runner::new(analysis)
+        .with_egraph(egraph)
+        .with_node_limit(options.node_limit)
+        .with_iter_limit(options.iteration_limit)
+        .with_time_limit(options.time_limit)
+        .run(&rules);
     let egraph = &runner.egraph;
     if !egraph.analysis.conflicts.is_empty() {
         return Err(EqsatError::Inconsistent(egraph.analysis.conflicts.clone()));

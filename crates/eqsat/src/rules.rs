@@ -1,7 +1,9 @@
 //! The rewrite rules, each named as it appears in the report of which rules fired.
 //!
 //! Every rule preserves the reference interpreter's semantics: exactly, or up to float rounding where weight
-//! arithmetic is reassociated (batch normalisation, scales and biases folded into a convolution). Rules that
+//! arithmetic is reassociated (batch normalisation, scales and biases folded into a convolution). Those marked
+//! "rounding" stand down on a quantised network ([`ShapeAnalysis::quantized`]), where they would move an
+//! operation across a requantisation and change bits; every other rule is exact on integer codes too. Rules that
 //! need more than a pattern check their preconditions on the [`ShapeAnalysis`] facts and build their right-hand
 //! sides through [`add_checked`], so no ill-typed node enters the e-graph.
 //!
@@ -132,6 +134,9 @@ fn batchnorm_into_conv(biased: bool) -> Result<Rule, String> {
     let (eps, p, x, w, c, s, b, m, v) = (eps?, p?, x?, w?, c?, s?, b?, m?, v?);
     let name = if biased { "batchnorm-into-biased-conv" } else { "batchnorm-into-conv" };
     custom(name, lhs, move |egraph, _, subst| {
+        if egraph.analysis.quantized {
+            return None;
+        }
         let Some(Param::Epsilon(epsilon)) = param(egraph, subst[eps]).cloned() else { return None };
         let filters = *ty(egraph, subst[w])?.shape.first()?;
         for id in [subst[s], subst[b], subst[m], subst[v]] {
@@ -172,6 +177,9 @@ fn channelwise_into_conv(scale: bool, conv_first: bool, biased: bool) -> Result<
         if conv_first { "" } else { "-left" }
     );
     custom(&name, &lhs, move |egraph, eclass, subst| {
+        if egraph.analysis.quantized {
+            return None;
+        }
         let out = ty(egraph, eclass)?;
         let channels = weight_channels(egraph, subst[k], &out)?;
         let filters = out.shape[1];

@@ -323,3 +323,25 @@ fn operations_on_constants_fold() {
     assert_equivalent(&network, &outcome.network, &TestWeights::default(), 0.0);
     assert_idempotent(&outcome);
 }
+
+#[test]
+fn a_quantised_network_keeps_its_bias_add() {
+    let (mut network, weights, y) = conv_net(false);
+    let k = weights.add(&mut network, "shift", &[1, 4, 1, 1], -1.0, 1.0);
+    let z = network.add("shift_add", Op::Add, &[y, k]).unwrap();
+    network.outputs.push(z);
+    // Folded, the bias joins the accumulator before the rounding instead of after it: other codes.
+    let folded = optimized(&network);
+    assert_eq!(fired(&folded, "bias-into-conv"), 1, "{}", folded.summary());
+    let spec: autows_interp::QuantSpec = "w4a5".parse().unwrap();
+    let inputs = inputs(&network, 0);
+    let before = autows_interp::run_quantized(&network, &inputs, &weights, &spec).unwrap();
+    let after = autows_interp::run_quantized(&folded.network, &inputs, &weights, &spec).unwrap();
+    assert_ne!(before[0].fixed.codes, after[0].fixed.codes);
+    // Told the network is quantised, saturation leaves the add alone and every code stays.
+    let options = autows_eqsat::EqsatOptions { quantized: true, ..autows_eqsat::EqsatOptions::default() };
+    let kept = autows_eqsat::optimize(&network, &options).unwrap();
+    assert_eq!(fired(&kept, "bias-into-conv"), 0, "{}", kept.summary());
+    assert!(ops(&kept.network).contains(&"add"));
+    assert_quantized_equal(&network, &kept.network, &weights);
+}
