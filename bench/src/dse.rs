@@ -13,8 +13,12 @@ const REFERENCE_FPS: f64 = 168.53;
 
 pub(crate) fn one(pipeline: &autows_cost::Pipeline, device: &Device, algorithm: Algorithm, streaming: bool) -> Value {
     let options = DseOptions { algorithm, weight_streaming: streaming, threads: Some(1), ..DseOptions::default() };
+    one_with(pipeline, device, &options)
+}
+
+fn one_with(pipeline: &autows_cost::Pipeline, device: &Device, options: &DseOptions) -> Value {
     let started = Instant::now();
-    let result = search(pipeline, device, &FpgaConvNetModel::fpgaconvnet(), &options);
+    let result = search(pipeline, device, &FpgaConvNetModel::fpgaconvnet(), options);
     let seconds = Rate { runs: 1, seconds: started.elapsed().as_secs_f64() }.seconds;
     match result {
         Ok(result) => {
@@ -57,6 +61,11 @@ pub fn run(models: &[String], devices: &[String]) -> Result<Value, String> {
             let ours = one(&pipeline, &device, Algorithm::Bisection, true);
             let greedy = one(&pipeline, &device, Algorithm::AutowsGreedy, true);
             let vanilla = one(&pipeline, &device, Algorithm::Bisection, false);
+            // On a device with URAM, the same search with every weight in BRAM or DRAM shows what URAM buys.
+            let without_uram = (device.resources.uram.0 > 0).then(|| {
+                let options = DseOptions { uram: false, threads: Some(1), ..DseOptions::default() };
+                one_with(&pipeline, &device, &options)
+            });
             let fps = |value: &Value| value["fps"].as_f64().unwrap_or(0.0);
             let ratio = if fps(&greedy) > 0.0 { Some(fps(&ours) / fps(&greedy)) } else { None };
             eprintln!(
@@ -73,6 +82,8 @@ pub fn run(models: &[String], devices: &[String]) -> Result<Value, String> {
                 "ours": ours,
                 "autows_greedy": greedy,
                 "vanilla": vanilla,
+                "ours_without_uram": without_uram,
+                "ours_over_ours_without_uram": without_uram.as_ref().filter(|w| fps(w) > 0.0).map(|w| fps(&ours) / fps(w)),
                 "ours_over_greedy": ratio,
                 "ours_over_published_autows": (model == "resnet18" && device_name == "zcu102").then(|| fps(&ours) / REFERENCE_FPS),
             }));
@@ -82,7 +93,7 @@ pub fn run(models: &[String], devices: &[String]) -> Result<Value, String> {
         "benchmark": "dse",
         "cost_model": "fpgaconvnet",
         "threads": 1,
-        "baselines": "AutoWS's greedy on the same input, and our search with weight streaming off (vanilla fpgaConvNet)",
+        "baselines": "AutoWS's greedy on the same input, our search with weight streaming off (vanilla fpgaConvNet), and on devices with URAM our search with weights kept out of URAM",
         "runs": rows,
     }))
 }

@@ -49,7 +49,7 @@ enum Benchmark {
         #[arg(long = "model", default_values_t = ["resnet18".to_string(), "resnet50".to_string(), "mobilenetv2".to_string(), "vgg16".to_string()])]
         models: Vec<String>,
         /// Built-in devices.
-        #[arg(long = "device", default_values_t = ["zcu102".to_string(), "zc706".to_string(), "u250".to_string()])]
+        #[arg(long = "device", default_values_t = ["zcu102".to_string(), "zc706".to_string(), "zcu104".to_string(), "u250".to_string()])]
         devices: Vec<String>,
     },
     /// Equality saturation: time, e-graph size and compute nodes before and after.

@@ -34,7 +34,9 @@ pub static ENTRY: PassEntry = PassEntry {
                       coarse_out, coarse_group, fine, coarse) and how many weight-memory blocks stream from DRAM, to \
                       maximise throughput (or minimise latency) within the device's DSP, BRAM, URAM, LUT, FF and DRAM \
                       bandwidth, in fpgaConvNet's cost model. `dse=default` is a bisection on the target interval \
-                      with the cheapest configuration per engine, bandwidth-aware streaming and local improvement; \
+                      with the cheapest configuration per engine, weight memories moved to URAM where the device has \
+                      it and BRAM runs short (most BRAM freed per URAM block first), bandwidth-aware streaming of \
+                      the rest and local improvement; \
                       `dse=autows-greedy` re-implements AutoWS's own greedy as a baseline. The answer is written onto \
                       the engines (streams get the matching lanes, with squeezes between neighbours that differ), \
                       summarised in the function's `dse` attribute, and explained in `dse_explanation` (binding \
@@ -62,6 +64,12 @@ pub static ENTRY: PassEntry = PassEntry {
                 kind: OptionKind::Bool,
                 default: "true",
                 help: "let weights stream from DRAM (false: vanilla fpgaConvNet)",
+            },
+            OptionInfo {
+                name: "uram",
+                kind: OptionKind::Bool,
+                default: "true",
+                help: "let weight memories move to URAM when BRAM runs short (devices with URAM)",
             },
             OptionInfo {
                 name: "mode",
@@ -95,6 +103,7 @@ pub static ENTRY: PassEntry = PassEntry {
                 Objective::Throughput
             },
             weight_streaming: options.bool("streaming"),
+            uram: options.bool("uram"),
             time_limit: (limit > 0.0).then(|| Duration::from_secs_f64(limit)),
             seed: options.int("seed") as u64,
             return_partial: options.bool("partial"),

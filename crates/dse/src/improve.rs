@@ -58,7 +58,7 @@ pub(crate) fn improve<M: CostModel>(
                         trial[member] = member_option;
                     }
                 }
-                let outcome = realise(problem, model, device, &trial, options.weight_streaming)?;
+                let outcome = realise(problem, model, device, &trial, options)?;
                 evaluations += 1;
                 if outcome.feasible && outcome.evaluation.pipeline.cycles < best.evaluation.pipeline.cycles {
                     best = outcome;

@@ -21,6 +21,7 @@ mod realise;
 mod search;
 pub mod squeeze;
 pub mod streaming;
+mod uram;
 
 use std::time::Instant;
 

@@ -54,6 +54,9 @@ pub struct DseOptions {
     pub objective: Objective,
     /// Whether weights may be streamed from DRAM (false gives vanilla fpgaConvNet).
     pub weight_streaming: bool,
+    /// Whether weight memories may move to URAM when BRAM runs short (on devices that have URAM). The default
+    /// search only; AutoWS's greedy keeps its weights in BRAM, as published.
+    pub uram: bool,
     /// Wall-clock budget; the search returns its best design so far when it runs out. With a limit the result
     /// may depend on the machine's speed; without one it depends on the seed only.
     pub time_limit: Option<Duration>,
@@ -71,6 +74,7 @@ impl Default for DseOptions {
             algorithm: Algorithm::default(),
             objective: Objective::default(),
             weight_streaming: true,
+            uram: true,
             time_limit: None,
             seed: 0,
             return_partial: false,

@@ -1,13 +1,15 @@
-//! From an assignment of options to a costed design: squeezes materialised, streaming planned, the cost
-//! model's verdict attached.
+//! From an assignment of options to a costed design: squeezes materialised, weight memories moved to URAM where
+//! the device has it and BRAM runs short, streaming planned, the cost model's verdict attached.
 
 use autows_cost::{CostModel, Pipeline, PipelineEvaluation};
 use autows_device::Device;
 
 use crate::error::DseError;
+use crate::options::DseOptions;
 use crate::problem::Problem;
 use crate::squeeze::materialise_squeezes;
 use crate::streaming::{bram_excess, plan_streaming};
+use crate::uram::place_in_uram;
 
 /// A fully built design and its true cost.
 #[derive(Clone, Debug)]
@@ -29,17 +31,20 @@ impl Outcome {
     }
 }
 
-/// Builds the selection, squeezes included, and streams what must leave BRAM if streaming is allowed.
+/// Builds the selection, squeezes included, moves weights to URAM and streams what must leave BRAM, as far as
+/// `options` allow.
 pub(crate) fn realise<M: CostModel>(
     problem: &Problem,
     model: &M,
     device: &Device,
     selection: &[usize],
-    streaming: bool,
+    options: &DseOptions,
 ) -> Result<Outcome, DseError> {
     let pipeline = materialise_squeezes(&problem.build(selection)?)?;
     let evaluation = model.evaluate(&pipeline, device)?;
-    if !streaming {
+    let (pipeline, evaluation) =
+        if options.uram { place_in_uram(model, device, pipeline, evaluation)? } else { (pipeline, evaluation) };
+    if !options.weight_streaming {
         return Ok(Outcome::new(pipeline, evaluation));
     }
     stream_to_fit(model, device, pipeline, evaluation)
@@ -93,7 +98,6 @@ fn apply_plan(
         let mut layer = streamed.layers()[index].clone();
         if let Some(streaming) = layer.kind.streaming_mut() {
             streaming.stream_weights = blocks;
-            streaming.use_uram = false;
         }
         streamed.replace_layer(index, layer)?;
     }

@@ -85,7 +85,7 @@ fn bisect<M: CostModel>(
     let check = |target: f64, result: &mut StartResult| -> Result<bool, DseError> {
         let pricing = Pricing::new(problem, device, prices, target);
         let Some(selection) = pricing.assign(None) else { return Ok(false) };
-        let outcome = realise(problem, model, device, &selection, options.weight_streaming)?;
+        let outcome = realise(problem, model, device, &selection, options)?;
         result.evaluations += 1;
         let cost = &outcome.evaluation.pipeline;
         let meets = outcome.feasible && cost.interval * cost.slowdown <= target * (1.0 + 1e-9);
