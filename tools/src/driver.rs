@@ -58,6 +58,9 @@ struct CompileArgs {
     /// Keep every weight on chip (vanilla fpgaConvNet) instead of streaming part of them.
     #[arg(long = "no-streaming")]
     no_streaming: bool,
+    /// Keep weights out of URAM (on devices that have it) even when BRAM runs short.
+    #[arg(long = "no-uram")]
+    no_uram: bool,
     /// Seconds the search may take (0: no limit). A limit that cuts the search short makes the result depend on
     /// the machine's speed; without one the same input gives the same design.
     #[arg(long = "time-limit", default_value_t = 0.0)]
@@ -93,8 +96,8 @@ fn compile(args: &CompileArgs) -> Result<(), (String, String)> {
         (None, None) => return Err(tool("give an ONNX file or --model NAME".into())),
     };
     let search_options = format!(
-        "dse={} objective={} streaming={} time-limit={} seed={} partial={}",
-        args.dse, args.objective, !args.no_streaming, args.time_limit, args.seed, args.partial
+        "dse={} objective={} streaming={} uram={} time-limit={} seed={} partial={}",
+        args.dse, args.objective, !args.no_streaming, !args.no_uram, args.time_limit, args.seed, args.partial
     );
     let request = crate::compile::CompileRequest {
         network,
