@@ -39,14 +39,22 @@ impl Arithmetic {
         match attr::string(function, QUANTIZATION) {
             Ok(text) => {
                 let spec: QuantSpec = text.parse().map_err(|error| format!("{error}"))?;
-                Ok(Self {
-                    data: spec.activation_bits(),
-                    weight: spec.weight_bits(),
-                    accumulator: spec.activation_bits() + spec.weight_bits(),
-                    block_floating_point: spec.scheme() == WeightScheme::ChannelBfp,
-                })
+                Ok(Self::from_spec(&spec))
             }
-            Err(_) => Ok(Self { data: 16, weight: 16, accumulator: 32, block_floating_point: false }),
+            Err(_) => Ok(Self::FLOAT_DEFAULT),
+        }
+    }
+
+    /// fpgaConvNet's default for a network without a quantisation: 16-bit fixed point.
+    pub const FLOAT_DEFAULT: Self = Self { data: 16, weight: 16, accumulator: 32, block_floating_point: false };
+
+    /// The arithmetic a quantisation gives.
+    pub fn from_spec(spec: &QuantSpec) -> Self {
+        Self {
+            data: spec.activation_bits(),
+            weight: spec.weight_bits(),
+            accumulator: spec.activation_bits() + spec.weight_bits(),
+            block_floating_point: spec.scheme() == WeightScheme::ChannelBfp,
         }
     }
 

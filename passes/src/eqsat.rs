@@ -3,6 +3,7 @@
 use crate::{dataflow_model::Arithmetic, eqsat_cost::ModelCost};
 use autows_eqsat::{optimize, CostChoice, EqsatOptions, HardwareCost, StopReason};
 use autows_frontend::{emit_network, extract_network};
+use autows_interp::QuantSpec;
 use autows_ir::{
     pass::{OptionInfo, OptionKind, Pass, PassContext, PassEntry, PassInfo, PassOptions, PassResult},
     rewrite::{op_name, sync_function_type},
@@ -44,6 +45,13 @@ pub static ENTRY: PassEntry = PassEntry {
                 default: "model",
                 help: "what extraction minimises",
             },
+            OptionInfo {
+                name: "spec",
+                kind: OptionKind::String,
+                default: "",
+                help: "with cost=model, price engines with this quantisation when the function records none yet \
+                       (e.g. w4a5, as graph-quantize will apply; default: 16-bit fixed point)",
+            },
             OptionInfo { name: "report", kind: OptionKind::Bool, default: "false", help: "print the rules that fired" },
         ],
     },
@@ -59,7 +67,14 @@ pub static ENTRY: PassEntry = PassEntry {
             ..EqsatOptions::default()
         };
         let ask_model = options.string("cost") == "model";
-        Ok(Box::new(EqualitySaturation { options: eqsat, report: options.bool("report"), ask_model }))
+        let planned = match options.string("spec") {
+            "" => None,
+            text => {
+                let spec: QuantSpec = text.parse().map_err(|error| format!("{error}"))?;
+                Some(Arithmetic::from_spec(&spec))
+            }
+        };
+        Ok(Box::new(EqualitySaturation { options: eqsat, report: options.bool("report"), ask_model, planned }))
     },
 };
 
@@ -68,6 +83,8 @@ struct EqualitySaturation {
     report: bool,
     /// Price operations with the hardware cost model (built per function, from its quantisation).
     ask_model: bool,
+    /// The arithmetic to price a function that records no quantisation with.
+    planned: Option<Arithmetic>,
 }
 
 impl Pass for EqualitySaturation {
@@ -80,7 +97,10 @@ impl Pass for EqualitySaturation {
         // A quantised function computes on integer codes: only rewrites exact in that arithmetic may apply.
         options.quantized = function.has_attribute(crate::quantize::ATTRIBUTE);
         if self.ask_model {
-            let arithmetic = Arithmetic::of(&function).map_err(|message| cx.error(&function, message))?;
+            let arithmetic = match self.planned {
+                Some(planned) if !options.quantized => planned,
+                _ => Arithmetic::of(&function).map_err(|message| cx.error(&function, message))?,
+            };
             options.cost = CostChoice::Custom(Arc::new(ModelCost::new(arithmetic)));
         }
         let outcome = optimize(&network, &options).map_err(|error| cx.error(&function, error.to_string()))?;

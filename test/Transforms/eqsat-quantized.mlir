@@ -1,5 +1,9 @@
 // RUN: autows-opt %s --pass-pipeline='builtin.module(graph-eqsat{report})' 2>%t.report | FileCheck %s
 // RUN: FileCheck %s --check-prefix=REPORT < %t.report
+// Pricing by the quantisation graph-quantize will apply changes no rewrite's exactness, only the prices.
+// RUN: autows-opt %s --pass-pipeline='builtin.module(graph-eqsat{spec=w4a5})' | FileCheck %s
+// RUN: not autows-opt %s --pass-pipeline='builtin.module(graph-eqsat{spec=w0a5})' 2>&1 | FileCheck %s --check-prefix=SPEC
+// SPEC: error: invalid quantisation 'w0a5'
 
 // In real arithmetic a per-channel add after a convolution is its bias; on integer codes the convolution rounds
 // first and the add comes after, so a quantised function keeps the add.

@@ -58,7 +58,7 @@ fn stages(request: &CompileRequest) -> Vec<Stage> {
             what: "graph: fold batch normalisation, infer shapes, quantise",
             pipeline: format!(
                 "builtin.module(graph-fold-batchnorm,autows-dce,graph-infer-shapes,autows-cse,{}{}graph-quantize{{spec={}}})",
-                if request.eqsat { "graph-eqsat,autows-dce," } else { "" },
+                if request.eqsat { format!("graph-eqsat{{spec={}}},autows-dce,", request.quantization) } else { String::new() },
                 if request.fuse { "graph-fuse," } else { "" },
                 request.quantization
             ),
