@@ -57,9 +57,8 @@ fn mobilenetv2_stays_equivalent_with_fewer_engines() {
     check_zoo_model("mobilenetv2", 32);
 }
 
-/// The same checks at the models' own 224 x 224 resolution: minutes in a debug build.
+/// The same checks at the models' own 224 x 224 resolution.
 #[test]
-#[ignore = "slow in debug builds: runs the float interpreter on full-size ResNet-18 and MobileNetV2"]
 fn zoo_models_stay_equivalent_at_full_resolution() {
     for name in ["resnet18", "mobilenetv2"] {
         let network = autows_zoo::build(name).expect("a zoo model");

@@ -127,7 +127,6 @@ fn small_zoo_models_round_trip() {
 }
 
 #[test]
-#[ignore = "hundreds of megabytes of weights: run with --release -- --ignored"]
 fn large_zoo_models_round_trip() {
     let dir = common::scratch_dir("large_zoo");
     for name in LARGE_ZOO {

@@ -36,7 +36,6 @@ fn peak_resident() -> Option<u64> {
 }
 
 #[test]
-#[ignore = "writes 553 MB: run with --release -- --ignored"]
 fn vgg16_exports_holding_one_weight_at_a_time() {
     if peak_resident().is_none() {
         eprintln!("notice: no /proc/self/status; the peak memory cannot be measured here");

@@ -255,7 +255,6 @@ fn resnet18_agrees_with_onnxruntime() {
 }
 
 #[test]
-#[ignore = "15.5 GMAC and 550 MB of weights: run with --release -- --ignored"]
 fn vgg16_agrees_with_onnxruntime() {
     cross_check_zoo(&["vgg16"]);
 }

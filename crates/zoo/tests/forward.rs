@@ -33,9 +33,8 @@ fn mobilenetv2() {
     activations_stay_healthy("mobilenetv2");
 }
 
-/// Every other model: 0.7 to 19.6 GMAC, a minute in all when optimised.
+/// Every other model: 0.7 to 19.6 GMAC.
 #[test]
-#[ignore = "slow without optimisation: run with --release -- --ignored"]
 fn every_larger_model() {
     for name in autows_zoo::names().into_iter().filter(|name| !["lenet", "mobilenetv2"].contains(name)) {
         activations_stay_healthy(name);

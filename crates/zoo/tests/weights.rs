@@ -186,18 +186,3 @@ fn weight_statistics_are_sane() {
         }
     }
 }
-
-/// Building hashes every weight once; ResNet-50's 25.6 M values should take well under two seconds.
-#[test]
-#[ignore = "a timing, meaningful optimised only: cargo test --release -p autows-zoo --test weights -- --ignored"]
-fn build_times() {
-    for name in autows_zoo::names() {
-        let start = std::time::Instant::now();
-        build(name).unwrap();
-        let elapsed = start.elapsed();
-        eprintln!("{name}: built in {elapsed:.2?}");
-        if name == "resnet50" && !cfg!(debug_assertions) {
-            assert!(elapsed < std::time::Duration::from_secs(2), "resnet50 took {elapsed:?}");
-        }
-    }
-}
