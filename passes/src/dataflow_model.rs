@@ -10,10 +10,10 @@ use autows_ir::{
     attributes as attr,
     diagnostics::SourceLocation,
     fusion::{FusedStages, PoolKind},
-    rewrite::{defining_op, op_name},
+    rewrite::{body, defining_op, op_name},
     types::{StreamType, TensorType},
 };
-use melior::ir::{block::BlockLike, operation::OperationLike, BlockRef, OperationRef, RegionLike, Value, ValueLike};
+use melior::ir::{block::BlockLike, operation::OperationLike, BlockRef, OperationRef, Value, ValueLike};
 use std::collections::HashMap;
 
 /// The function attribute with the network's quantisation (see `graph-quantize`).
@@ -307,11 +307,7 @@ pub fn extract<'c, 'a>(
     function: OperationRef<'c, 'a>,
 ) -> Result<ExtractedPipeline<'c, 'a>, (OperationRef<'c, 'a>, String)> {
     let arithmetic = Arithmetic::of(&function).map_err(|message| (function, message))?;
-    let body: BlockRef = function
-        .region(0)
-        .ok()
-        .and_then(|region| region.first_block())
-        .ok_or((function, "the function has no body".to_string()))?;
+    let body: BlockRef = body(function).ok_or((function, "the function has no body".to_string()))?;
     let mut layers = Vec::new();
     let mut engines = Vec::new();
     let mut edges = Vec::new();

@@ -8,13 +8,13 @@ use autows_device::Device;
 use autows_ir::{
     attributes::{float_attr, int_attr, named, string_attr},
     pass::{Pass, PassContext, PassEntry, PassInfo, PassOptions, PassResult},
-    rewrite::op_name,
+    rewrite::{body, op_name},
     types::TensorType,
 };
 use melior::ir::{
     block::BlockLike,
     operation::{OperationBuilder, OperationLike, OperationMutLike, OperationRefMut},
-    Identifier, Location, OperationRef, RegionLike, Type, Value, ValueLike,
+    Identifier, Location, OperationRef, Type, Value, ValueLike,
 };
 
 /// DRAM regions of streamed weights start on this boundary (bytes), so every burst is aligned.
@@ -53,7 +53,7 @@ impl Pass for DataflowToMemory {
         if !function.has_attribute(crate::graph_to_dataflow::PIPELINE_ATTRIBUTE) {
             return Ok(());
         }
-        let Some(body) = function.region(0).ok().and_then(|region| region.first_block()) else { return Ok(()) };
+        let Some(body) = body(function) else { return Ok(()) };
         let extracted = extract(function).map_err(|(op, message)| cx.error(&op, message))?;
         let model = FpgaConvNetModel::fpgaconvnet();
         // The reference to the context lives as long as `context_ref`, to the end of this scope.

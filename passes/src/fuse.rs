@@ -5,12 +5,12 @@ use autows_ir::{
     attributes as attr,
     fusion::{activation_attributes, pool_attributes, FusedActivation, FusedPool, FusedStages, PoolKind},
     pass::{OptionInfo, OptionKind, Pass, PassContext, PassEntry, PassInfo, PassOptions, PassResult},
-    rewrite::{erase, op_name, replace_all_uses, users},
+    rewrite::{body, erase, op_name, replace_all_uses, users},
 };
 use melior::ir::{
     block::BlockLike,
     operation::{OperationBuilder, OperationLike, OperationMutLike, OperationRefMut},
-    Attribute, BlockRef, Identifier, OperationRef, RegionLike, Value, ValueLike,
+    Attribute, BlockRef, Identifier, OperationRef, Value, ValueLike,
 };
 
 /// The registry entry.
@@ -141,7 +141,7 @@ impl Fuse {
 
 impl Pass for Fuse {
     fn run(&self, function: OperationRef<'_, '_>, cx: &PassContext) -> PassResult {
-        let Some(body) = function.region(0).ok().and_then(|region| region.first_block()) else { return Ok(()) };
+        let Some(body) = body(function) else { return Ok(()) };
         // The reference to the context lives as long as `context_ref`, to the end of this scope.
         let context_ref = function.context();
         let context = unsafe { context_ref.to_ref() };

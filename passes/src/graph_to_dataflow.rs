@@ -6,7 +6,7 @@ use autows_ir::{
     diagnostics::SourceLocation,
     fusion,
     pass::{OptionInfo, Pass, PassContext, PassEntry, PassInfo, PassOptions, PassResult},
-    rewrite::{defining_op, erase, op_name, sync_function_type, users},
+    rewrite::{body, defining_op, erase, op_name, sync_function_type, users},
     types::{StreamType, TensorType},
 };
 use melior::{
@@ -14,7 +14,7 @@ use melior::{
         attribute::Attribute,
         block::BlockLike,
         operation::{OperationBuilder, OperationLike, OperationMutLike, OperationRefMut},
-        BlockRef, Identifier, Location, OperationRef, RegionLike, Type, Value, ValueLike,
+        BlockRef, Identifier, Location, OperationRef, Type, Value, ValueLike,
     },
     Context,
 };
@@ -307,7 +307,7 @@ impl Pass for GraphToDataflow {
         if function.has_attribute(PIPELINE_ATTRIBUTE) {
             return Ok(());
         }
-        let Some(body) = function.region(0).ok().and_then(|region| region.first_block()) else { return Ok(()) };
+        let Some(body) = body(function) else { return Ok(()) };
         // The reference lives as long as `context_ref`, to the end of this scope.
         let context_ref = function.context();
         let context = unsafe { context_ref.to_ref() };

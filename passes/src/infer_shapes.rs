@@ -3,10 +3,10 @@
 use crate::rules::graph_result_shape;
 use autows_ir::{
     pass::{OptionInfo, Pass, PassContext, PassEntry, PassInfo, PassOptions, PassResult},
-    rewrite::{op_name, sync_function_type},
+    rewrite::{body, op_name, sync_function_type},
     types::TensorType,
 };
-use melior::ir::{block::BlockLike, operation::OperationLike, OperationRef, RegionLike, ValueLike};
+use melior::ir::{block::BlockLike, operation::OperationLike, OperationRef, ValueLike};
 
 /// The registry entry.
 pub static ENTRY: PassEntry = PassEntry {
@@ -29,7 +29,7 @@ struct InferShapes;
 
 impl Pass for InferShapes {
     fn run(&self, function: OperationRef<'_, '_>, cx: &PassContext) -> PassResult {
-        let Some(body) = function.region(0).ok().and_then(|region| region.first_block()) else {
+        let Some(body) = body(function) else {
             return Ok(());
         };
         // The reference lives as long as `context_ref`, to the end of this scope.

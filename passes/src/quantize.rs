@@ -5,12 +5,12 @@ use autows_interp::QuantSpec;
 use autows_ir::{
     attributes::string_attr,
     pass::{OptionInfo, OptionKind, Pass, PassContext, PassEntry, PassInfo, PassOptions, PassResult},
-    rewrite::op_name,
+    rewrite::{body, op_name},
 };
 use melior::ir::{
     block::BlockLike,
     operation::{OperationLike, OperationMutLike, OperationRefMut},
-    OperationRef, RegionLike,
+    OperationRef,
 };
 
 /// The function attribute the quantisation is recorded in.
@@ -70,7 +70,7 @@ struct Quantize {
 
 impl Pass for Quantize {
     fn run(&self, function: OperationRef<'_, '_>, cx: &PassContext) -> PassResult {
-        let Some(body) = function.region(0).ok().and_then(|region| region.first_block()) else { return Ok(()) };
+        let Some(body) = body(function) else { return Ok(()) };
         // Values computed from weights and constants alone are parameters, evaluated in float.
         let parameters = ParameterValues::of(body);
         let mut failed = false;

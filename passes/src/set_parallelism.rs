@@ -5,13 +5,13 @@ use autows_ir::{
     attributes::{self as attr, int_attr},
     diagnostics::SourceLocation,
     pass::{OptionInfo, OptionKind, Pass, PassContext, PassEntry, PassInfo, PassOptions, PassResult},
-    rewrite::{defining_op, erase, op_name, replace_all_uses, sync_function_type, users},
+    rewrite::{body, defining_op, erase, op_name, replace_all_uses, sync_function_type, users},
     types::StreamType,
 };
 use melior::ir::{
     block::BlockLike,
     operation::{OperationBuilder, OperationLike, OperationMutLike, OperationRefMut},
-    Location, OperationRef, RegionLike, Type, Value, ValueLike,
+    Location, OperationRef, Type, Value, ValueLike,
 };
 
 /// The parallelism attributes an engine may carry.
@@ -69,7 +69,7 @@ struct SetParallelism {
 
 impl Pass for SetParallelism {
     fn run(&self, function: OperationRef<'_, '_>, cx: &PassContext) -> PassResult {
-        let Some(body) = function.region(0).ok().and_then(|region| region.first_block()) else { return Ok(()) };
+        let Some(body) = body(function) else { return Ok(()) };
         // The reference lives as long as `context_ref`, to the end of this scope.
         let context_ref = function.context();
         let context = unsafe { context_ref.to_ref() };
@@ -174,7 +174,7 @@ fn with_lanes<'c>(value: Value<'c, '_>, lanes: i64) -> Result<Type<'c>, String> 
 /// Makes the streams of `function` agree with its engines' parallelism (see the pass description).
 pub fn legalize_lanes(function: OperationRef<'_, '_>, cx: &PassContext) -> PassResult {
     {
-        let Some(body) = function.region(0).ok().and_then(|region| region.first_block()) else { return Ok(()) };
+        let Some(body) = body(function) else { return Ok(()) };
         let mut next = body.first_operation();
         while let Some(op) = next {
             next = op.next_in_block();

@@ -3,7 +3,7 @@
 use autows_ir::{
     attributes::{self as attr, bool_attr, i64_array_attr, int_attr, named},
     pass::{OptionInfo, Pass, PassContext, PassEntry, PassInfo, PassOptions, PassResult},
-    rewrite::{erase, has_uses, op_name, replace_all_uses},
+    rewrite::{body, erase, has_uses, op_name, replace_all_uses},
     types::TensorType,
 };
 use melior::{
@@ -11,7 +11,7 @@ use melior::{
         attribute::{DenseI32ArrayAttribute, FloatAttribute, IntegerAttribute},
         block::BlockLike,
         operation::{OperationBuilder, OperationLike},
-        Attribute, AttributeLike, BlockRef, Identifier, Location, OperationRef, RegionLike, Type, Value, ValueLike,
+        Attribute, AttributeLike, BlockRef, Identifier, Location, OperationRef, Type, Value, ValueLike,
     },
     Context,
 };
@@ -247,7 +247,7 @@ fn convert(op: OperationRef, name: &str, context: &Context) -> Result<(), String
 
 impl Pass for TosaToGraph {
     fn run(&self, function: OperationRef<'_, '_>, cx: &PassContext) -> PassResult {
-        let Some(body) = function.region(0).ok().and_then(|region| region.first_block()) else { return Ok(()) };
+        let Some(body) = body(function) else { return Ok(()) };
         // The reference lives as long as `context_ref`, to the end of this scope.
         let context_ref = function.context();
         let context = unsafe { context_ref.to_ref() };

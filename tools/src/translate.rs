@@ -9,7 +9,7 @@ use autows_interp::QuantSpec;
 use autows_ir::{
     attributes as attr,
     pass::PassContext,
-    rewrite::op_name,
+    rewrite::{body, op_name},
     source::{parse_chunk, split_buffer},
     IrContext,
 };
@@ -18,7 +18,7 @@ use clap::{ArgGroup, Parser};
 use melior::ir::{
     block::BlockLike,
     operation::{OperationLike, OperationPrintingFlags},
-    OperationRef, RegionLike,
+    OperationRef,
 };
 use serde_json::json;
 use std::process::ExitCode;
@@ -207,7 +207,7 @@ fn float_values(tensor: &Tensor) -> Vec<f32> {
 
 /// The `func.func` to run: the one named `wanted`, or the only one.
 fn find_function<'c, 'a>(module: OperationRef<'c, 'a>, wanted: Option<&str>) -> Result<OperationRef<'c, 'a>, String> {
-    let body = module.region(0).ok().and_then(|region| region.first_block()).ok_or("the module is empty")?;
+    let body = body(module).ok_or("the module is empty")?;
     let mut functions = Vec::new();
     let mut next = body.first_operation();
     while let Some(op) = next {

@@ -5,15 +5,14 @@ use autows_ir::{
     attributes::{self as attr, AttributeError},
     diagnostics::SourceLocation,
     fusion::{FusedActivation, FusedStages, PoolKind},
-    rewrite::op_name,
+    rewrite::{body, op_name},
     types::TensorType as IrTensorType,
 };
 use autows_network::{
     ElementType, Network, NetworkError, Op, PadMode, Tensor, TensorData, TensorType, ValueId, Window2d,
 };
 use melior::ir::{
-    block::BlockLike, operation::OperationLike, AttributeLike, BlockRef, Location, OperationRef, RegionLike, Value,
-    ValueLike,
+    block::BlockLike, operation::OperationLike, AttributeLike, BlockRef, Location, OperationRef, Value, ValueLike,
 };
 use std::collections::HashMap;
 use thiserror::Error;
@@ -238,11 +237,7 @@ pub fn extract_network(function: OperationRef) -> Result<Network, ExtractError> 
     let name = attr::string(&function, "sym_name").unwrap_or_else(|_| "network".into());
     let location = node_name(&function, 0);
     let structure = |message: &str| ExtractError::Structure { location: location.clone(), message: message.into() };
-    let body: BlockRef = function
-        .region(0)
-        .ok()
-        .and_then(|region| region.first_block())
-        .ok_or_else(|| structure("the function has no body"))?;
+    let body: BlockRef = body(function).ok_or_else(|| structure("the function has no body"))?;
     let mut network = Network::new(name);
     let mut ids: HashMap<usize, ValueId> = HashMap::new();
     let key = |value: Value| value.to_raw().ptr as usize;

@@ -47,6 +47,12 @@ pub unsafe fn erase(op: OperationRef) {
     unsafe { mlir_sys::mlirOperationDestroy(op.to_raw()) }
 }
 
+/// The body of a single-block operation such as a `func.func` (its first region's first block), if it has one.
+pub fn body<'c, 'a>(op: OperationRef<'c, 'a>) -> Option<melior::ir::BlockRef<'c, 'a>> {
+    use melior::ir::RegionLike;
+    op.region(0).ok().and_then(|region| region.first_block())
+}
+
 /// The dialect prefix of an operation name (`graph` for `graph.conv2d`).
 pub fn dialect_of(op_name: &str) -> &str {
     op_name.split_once('.').map_or(op_name, |(dialect, _)| dialect)
@@ -66,9 +72,9 @@ pub fn is_project_op<'c: 'a, 'a>(op: &impl OperationLike<'c, 'a>) -> bool {
 /// returns, after a pass changed them.
 pub fn sync_function_type(function: OperationRef) {
     use melior::ir::{
-        attribute::TypeAttribute, block::BlockLike, operation::OperationMutLike, r#type::FunctionType, RegionLike, Type,
+        attribute::TypeAttribute, block::BlockLike, operation::OperationMutLike, r#type::FunctionType, Type,
     };
-    let Some(body) = function.region(0).ok().and_then(|region| region.first_block()) else { return };
+    let Some(body) = body(function) else { return };
     let inputs: Vec<Type> =
         (0..body.argument_count()).filter_map(|i| body.argument(i).ok()).map(|a| a.r#type()).collect();
     let Some(terminator) = body.terminator() else { return };

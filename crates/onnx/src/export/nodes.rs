@@ -44,8 +44,9 @@ impl OnnxNode {
     fn attribute(&mut self, name: &str) -> &mut Message {
         let mut attribute = Message::new();
         attribute.string(1, name);
+        let index = self.attributes.len();
         self.attributes.push(attribute);
-        self.attributes.last_mut().expect("an attribute was just pushed")
+        &mut self.attributes[index]
     }
 
     fn int(&mut self, name: &str, value: i64) -> &mut Self {
